@@ -1,0 +1,32 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// The rundown-protection library and the tools that hammer it.
+///
+/// - `Rundown`: plain and cache-aware rundown refs (Swift API and the Windows `Ex*` C names).
+/// - `_RundownShims`: the thin C layer (futex, current CPU, affinity, checked-mode switch).
+/// - `RundownCAPI`: the public C header `rundown.h` for C callers of the `Ex*` routines.
+/// - `rundown-bench`: the release-build benchmark that prints the cost table.
+let package = Package(
+    name: "Rundown",
+    products: [
+        .library(name: "Rundown", targets: ["Rundown"]),
+        // A shared object for C programs: link `-lRundownShared` and include `rundown.h`.
+        .library(name: "RundownShared", type: .dynamic, targets: ["Rundown"]),
+        .executable(name: "rundown-bench", targets: ["rundown-bench"]),
+    ],
+    targets: [
+        .target(
+            name: "_RundownShims",
+            cSettings: [
+                // Checked mode defaults to on in debug builds (see RundownChecking).
+                .define("RUNDOWN_CHECKED_DEFAULT", to: "1", .when(configuration: .debug)),
+                .define("_GNU_SOURCE"),
+            ]
+        ),
+        .target(name: "RundownCAPI"),
+        .target(name: "Rundown", dependencies: ["_RundownShims"]),
+        .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_RundownShims"]),
+        .testTarget(name: "RundownTests", dependencies: ["Rundown", "_RundownShims"]),
+    ]
+)

@@ -1,0 +1,52 @@
+import Synchronization
+
+/// A plain rundown ref (the Windows `EX_RUNDOWN_REF`): one word that every accessor updates.
+///
+/// Cheapest when few threads use it at once; under many cores prefer ``CacheAwareRundownRef``,
+/// which gives each CPU its own slot.
+///
+///     let ref = RundownRef()
+///     // accessor, any thread
+///     if let value = ref.withProtection({ object.read() }) { use(value) }
+///     // owner
+///     ref.waitForRelease()   // nobody uses the object from here on
+///     object.free()
+public final class RundownRef: RundownProtection, @unchecked Sendable {
+    // @unchecked Sendable: the only state is the word, touched through atomic operations only.
+    @usableFromInline let word: RundownWord
+
+    /// A live ref with no protections.
+    public init() {
+        word = .allocate(capacity: 1)
+        word.initialize(to: Atomic(0))
+        PlainEntry.initialize(word, origin: .swiftObject, call: "RundownRef.init()")
+    }
+
+    deinit {
+        if RundownChecking.isEnabled { RundownShadow.forget(word) }
+        word.deinitialize(count: 1)
+        word.deallocate()
+    }
+
+    @inlinable @inline(__always)
+    public func acquire(count: Int) -> Bool {
+        PlainEntry.acquire(word, count: count, call: "RundownRef.acquire(count:)")
+    }
+
+    @inlinable @inline(__always)
+    public func release(count: Int) {
+        PlainEntry.release(word, count: count, call: "RundownRef.release(count:)")
+    }
+
+    public func waitForRelease() {
+        PlainEntry.waitForRelease(word, call: "RundownRef.waitForRelease()")
+    }
+
+    public func rundownCompleted() {
+        PlainEntry.rundownCompleted(word, call: "RundownRef.rundownCompleted()")
+    }
+
+    public func reinitialize() {
+        PlainEntry.reinitialize(word, call: "RundownRef.reinitialize()")
+    }
+}

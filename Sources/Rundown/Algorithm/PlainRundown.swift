@@ -1,0 +1,169 @@
+import Synchronization
+
+/// The rundown algorithm on one word: the plain ref, and each slot of a cache-aware ref.
+///
+/// Written once, generic over the platform seam. The fast paths (acquire, release while live)
+/// are inlined into the caller; rundown itself (wait, release during rundown) is out of line.
+public enum PlainRundown<Platform: RundownPlatform> {
+    public typealias State = RundownWordState
+
+    /// Sets a plain ref's word to live with no protections.
+    @inlinable
+    public static func initialize(_ word: RundownWord) {
+        // Releasing: whatever the owner prepared before initialising is visible to accessors
+        // whose acquiring CAS reads this value.
+        Platform.store(word, 0, ordering: .releasing)
+    }
+
+    /// Adds `delta / 2` protections unless rundown has begun; all or nothing.
+    ///
+    /// - Parameter checkTotal: trap if the count would leave `Int` range. True for a plain ref;
+    ///   false for a cache-aware slot, whose value legitimately wraps.
+    @inlinable @inline(__always)
+    public static func acquire(
+        _ word: RundownWord, delta: UInt, checkTotal: Bool, call: StaticString, ref: UnsafeRawPointer
+    ) -> Bool {
+        var current = Platform.load(word, ordering: .relaxed)
+        while true {
+            if current & State.active != 0 { return false }
+            if checkTotal && _slowPath(current > State.maxPlainWord &- delta) {
+                RundownMisuse.report(.countOverflow(count: Int(delta >> State.countShift)), call: call, ref: ref)
+            }
+            // Acquiring on success: the caller's accesses to the protected object cannot move
+            // above the point where protection was granted. Relaxed on failure: we only retry.
+            let (exchanged, original) = Platform.compareExchange(
+                word, expected: current, desired: current &+ delta,
+                successOrdering: .acquiring, failureOrdering: .relaxed)
+            if exchanged { return true }
+            current = original
+        }
+    }
+
+    /// Drops `delta / 2` protections.
+    ///
+    /// - Parameter checkTotal: trap if the count would go below zero. True for a plain ref;
+    ///   false for a cache-aware slot (a release may land on another CPU's slot).
+    @inlinable @inline(__always)
+    public static func release(
+        _ word: RundownWord, delta: UInt, checkTotal: Bool, call: StaticString, ref: UnsafeRawPointer
+    ) {
+        var current = Platform.load(word, ordering: .relaxed)
+        while true {
+            if current & State.active != 0 {
+                releaseDuringRundown(word, delta: delta, call: call, ref: ref)
+                return
+            }
+            if checkTotal && _slowPath(current < delta) {
+                RundownMisuse.report(
+                    .releaseWithoutAcquire(released: Int(delta >> State.countShift), outstanding: State.count(ofLive: current)),
+                    call: call, ref: ref)
+            }
+            // Releasing on success: the accessor's writes to the object are visible to the owner
+            // before the count drops (pairs with the waiter's acquiring CAS / event wait).
+            let (exchanged, original) = Platform.compareExchange(
+                word, expected: current, desired: current &- delta,
+                successOrdering: .releasing, failureOrdering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
+    }
+
+    /// The release path once rundown has begun: drain the waiter's wait block.
+    @inline(never)
+    public static func releaseDuringRundown(
+        _ word: RundownWord, delta: UInt, call: StaticString, ref: UnsafeRawPointer
+    ) {
+        // Acquiring: pairs with the waiter's releasing CAS that published the block, so the
+        // block's count and event are initialised before we touch them.
+        let current = Platform.load(word, ordering: .acquiring)
+        let released = Int(delta >> State.countShift)
+        if current == State.active {
+            RundownMisuse.report(.releaseAfterRundown(released: released), call: call, ref: ref)
+        }
+        drain(WaitBlock(marker: current), count: released)
+    }
+
+    /// Subtracts `count` from a wait block; the releaser that reaches exactly zero signals.
+    @inlinable
+    public static func drain(_ block: WaitBlock, count: Int) {
+        // Releasing: this accessor's writes happen before the count drops. Acquiring: the
+        // releaser that reaches zero has seen every earlier releaser's writes (they form one
+        // release sequence on this word) before it signals the waiter.
+        let remaining = Platform.wrappingAdd(block.count, 0 &- UInt(bitPattern: count), ordering: .acquiringAndReleasing)
+        if remaining == 0 {
+            Platform.signalEvent(block.event)
+        }
+        // From here on the block may be gone: never touch it again.
+    }
+
+    /// Blocks new acquires and waits until every protection granted earlier has been released.
+    /// Returns at once if nothing is outstanding or the ref is already run down or completed.
+    /// On return the word is the plain run-down state (exactly `active`).
+    @inline(never)
+    public static func waitForRelease(_ word: RundownWord, call: StaticString, ref: UnsafeRawPointer) {
+        WaitBlock.withTemporary { block in
+            var current = Platform.load(word, ordering: .relaxed)
+            while true {
+                if current & State.active != 0 {
+                    if current == State.active { return }  // already run down or completed
+                    RundownMisuse.report(.secondWaiter, call: call, ref: ref)
+                }
+                let desired: UInt
+                if current == 0 {
+                    desired = State.active
+                } else {
+                    // Relaxed: the block is published by the releasing CAS below.
+                    Platform.store(block.count, UInt(State.count(ofLive: current)), ordering: .relaxed)
+                    Platform.resetEvent(block.event)
+                    desired = block.marker
+                }
+                // Releasing: publishes the initialised block to releasers (their acquiring load).
+                // Acquiring: every release that reached this word before now is visible.
+                let (exchanged, original) = Platform.compareExchange(
+                    word, expected: current, desired: desired,
+                    successOrdering: .acquiringAndReleasing, failureOrdering: .relaxed)
+                if !exchanged {
+                    current = original
+                    continue
+                }
+                if current == 0 { return }
+                Platform.waitForEvent(block.event)
+                // Every releaser read the word before its final decrement and the last decrement
+                // preceded the signal we just consumed: nobody reads the old marker any more.
+                // Relaxed: a later (stray) reader only needs to see "run down", not our data.
+                Platform.store(word, State.active, ordering: .relaxed)
+                return
+            }
+        }
+    }
+
+    /// Marks a run-down word completed. Traps unless a wait has finished on it.
+    @inlinable
+    public static func rundownCompleted(_ word: RundownWord, call: StaticString, ref: UnsafeRawPointer) {
+        requireRunDown(word, without: RundownMisuse.completedWithoutWait, call: call, ref: ref)
+        Platform.store(word, State.active, ordering: .relaxed)
+    }
+
+    /// Makes a run-down word live again with no protections. Traps unless a wait has finished.
+    @inlinable
+    public static func reinitialize(_ word: RundownWord, call: StaticString, ref: UnsafeRawPointer) {
+        requireRunDown(word, without: RundownMisuse.reinitializeWithoutWait, call: call, ref: ref)
+        // Releasing: the owner's preparation of the new object is visible to accessors whose
+        // acquiring CAS reads this value.
+        Platform.store(word, 0, ordering: .releasing)
+    }
+
+    /// Traps unless `word` is exactly run down (a wait on it has finished).
+    @inlinable
+    public static func requireRunDown(
+        _ word: RundownWord, without misuse: (Int) -> RundownMisuse, call: StaticString, ref: UnsafeRawPointer
+    ) {
+        let current = Platform.load(word, ordering: .relaxed)
+        if current & State.active == 0 {
+            RundownMisuse.report(misuse(State.count(ofLive: current)), call: call, ref: ref)
+        }
+        if current != State.active {
+            RundownMisuse.report(.waitInProgress, call: call, ref: ref)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Synchronization
+
+/// One pointer-sized word of rundown state (a plain ref, a cache-aware slot, a wait-block count).
+public typealias RundownWord = UnsafeMutablePointer<Atomic<UInt>>
+
+/// The 32-bit word a waiter sleeps on (the wait block's event).
+public typealias RundownEventWord = UnsafeMutablePointer<Atomic<UInt32>>
+
+/// The platform seam: everything the rundown algorithm asks of the machine.
+///
+/// The algorithm (``PlainRundown`` and ``CacheAwareRundown``) is written once, generic over this
+/// protocol. ``SystemPlatform`` maps each requirement to one hardware atomic, a futex call or an
+/// rseq read and is specialised away at compile time. A testing engine supplies a controlled
+/// platform instead, in which every requirement is a scheduling point.
+///
+/// Every requirement is a static function so that specialisation leaves no per-ref state and no
+/// indirection behind.
+public protocol RundownPlatform {
+    /// Atomically loads `word`.
+    static func load(_ word: RundownWord, ordering: AtomicLoadOrdering) -> UInt
+
+    /// Atomically stores `value` into `word`.
+    static func store(_ word: RundownWord, _ value: UInt, ordering: AtomicStoreOrdering)
+
+    /// Atomically replaces `expected` by `desired`; returns whether it did and the value seen.
+    static func compareExchange(
+        _ word: RundownWord, expected: UInt, desired: UInt,
+        successOrdering: AtomicUpdateOrdering, failureOrdering: AtomicLoadOrdering
+    ) -> (exchanged: Bool, original: UInt)
+
+    /// Atomically adds `delta` (wrapping) to `word`; returns the new value.
+    static func wrappingAdd(_ word: RundownWord, _ delta: UInt, ordering: AtomicUpdateOrdering) -> UInt
+
+    /// Makes `event` unsignalled. Called before the event can be signalled by anyone else.
+    static func resetEvent(_ event: RundownEventWord)
+
+    /// Signals `event` and wakes its sleeper (with releasing order). After this call the caller
+    /// must not touch the event's memory: the waiter may already have returned and reused it.
+    static func signalEvent(_ event: RundownEventWord)
+
+    /// Blocks the calling thread until `event` is signalled (with acquiring order).
+    static func waitForEvent(_ event: RundownEventWord)
+
+    /// The CPU the calling thread runs on now. Any value is valid: callers reduce it modulo their
+    /// slot count.
+    static func currentCPU() -> UInt32
+}

@@ -1,0 +1,88 @@
+// The thin C layer under the Rundown library: what Swift cannot reach directly on Linux.
+//
+// - futex wait/wake on a 32-bit word (the kernel sleep behind waitForRelease),
+// - the current CPU, read from the rseq area glibc registers for every thread
+//   (about as cheap as a plain load; sched_getcpu() is the fallback),
+// - thread affinity (pin the calling thread to one CPU),
+// - the process-wide checked-mode switch, read on every Rundown entry point.
+#ifndef RUNDOWN_SHIMS_H
+#define RUNDOWN_SHIMS_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#if defined(__linux__) && __has_include(<sys/rseq.h>)
+#include <sys/rseq.h>
+#define RUNDOWN_HAVE_RSEQ 1
+#else
+#define RUNDOWN_HAVE_RSEQ 0
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Sleeps while `*word == expected`. Returns 0 when woken (or on a spurious wake-up),
+/// EAGAIN when the word already differed, EINTR when a signal interrupted the sleep.
+/// Callers re-check their condition in a loop, so every return value is safe.
+int rundown_futex_wait(uint32_t *word, uint32_t expected);
+
+/// Wakes every thread sleeping on `word`. The kernel resolves a private futex by
+/// address only and never reads the word, so calling this on memory that its owner
+/// has just released is at worst a spurious wake-up for an unrelated sleeper.
+void rundown_futex_wake_all(uint32_t *word);
+
+/// The current CPU from sched_getcpu(); 0 if the kernel cannot tell.
+uint32_t rundown_current_cpu_slow(void);
+
+/// The CPU the calling thread runs on now (it may move at any time after).
+static inline uint32_t rundown_current_cpu(void) {
+#if RUNDOWN_HAVE_RSEQ && (defined(__x86_64__) || defined(__aarch64__))
+    // glibc reserves the rseq area in every thread's control block even when it could not (or
+    // was told not to) register it, and then leaves cpu_id negative: no need to test
+    // __rseq_size first.
+    char *tp;
+#if defined(__x86_64__)
+    __asm__("mov %%fs:0, %0" : "=r"(tp));
+#else
+    tp = (char *)__builtin_thread_pointer();
+#endif
+    const struct rseq *area = (const struct rseq *)(tp + __rseq_offset);
+    int32_t cpu = (int32_t)__atomic_load_n(&area->cpu_id, __ATOMIC_RELAXED);
+    if (__builtin_expect(cpu >= 0, 1)) return (uint32_t)cpu;
+#endif
+    return rundown_current_cpu_slow();
+}
+
+/// Number of CPUs configured in the system (at least 1).
+uint32_t rundown_configured_cpu_count(void);
+
+/// Number of CPUs the calling thread may run on (at least 1).
+uint32_t rundown_allowed_cpu_count(void);
+
+/// Pins the calling thread to `cpu` (modulo the CPUs it is allowed on).
+/// Returns 0 or the errno of sched_setaffinity.
+int rundown_pin_current_thread(uint32_t cpu);
+
+/// Lets the calling thread run on every CPU again. Returns 0 or an errno.
+int rundown_unpin_current_thread(void);
+
+/// The checked-mode switch: 1 on, 0 off. Initialised before main from the environment
+/// variable RUNDOWN_CHECKED ("1" or "0") or, when unset, from the build's default
+/// (on in debug builds, off in release builds).
+extern int rundown_checked_mode_flag;
+
+static inline int rundown_checked_mode(void) {
+    // Relaxed: the switch is a configuration value; no data is published through it.
+    return __atomic_load_n(&rundown_checked_mode_flag, __ATOMIC_RELAXED);
+}
+
+static inline void rundown_set_checked_mode(int on) {
+    __atomic_store_n(&rundown_checked_mode_flag, on ? 1 : 0, __ATOMIC_RELAXED);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,162 @@
+// rundown-bench: what an acquire+release pair costs, single-threaded and on several threads.
+//
+// Build and run in release mode (ci/bench does):  swift run -c release rundown-bench
+// Options: --quick (fewer iterations, for CI smoke runs).
+//
+// Every figure is the median of several runs; ratios are taken within this one process, so
+// they compare like with like on whatever machine runs it.
+
+import Foundation
+import Rundown
+import Synchronization
+import _RundownShims
+
+let quick = CommandLine.arguments.contains("--quick")
+let pairsPerRun = quick ? 2_000_000 : 20_000_000
+let runs = quick ? 3 : 7
+
+/// Median wall-clock seconds of `runs` executions of `body`.
+func medianSeconds(_ body: () -> Void) -> Double {
+    var samples: [Double] = []
+    for _ in 0 ..< runs {
+        let start = ContinuousClock.now
+        body()
+        let elapsed = ContinuousClock.now - start
+        samples.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+    return samples.sorted()[samples.count / 2]
+}
+
+// MARK: - The contenders
+
+/// Anything with an acquire/release pair. The loops are generic over it and specialised per
+/// contender, so no figure includes a closure call.
+protocol Contender: AnyObject, Sendable {
+    func acquire() -> Bool
+    func release()
+}
+
+extension RundownRef: Contender {}
+extension CacheAwareRundownRef: Contender {}
+
+/// A counter behind a mutex: lock/increment/unlock, lock/decrement/unlock.
+final class MutexCounter: Contender, @unchecked Sendable {
+    let value = Mutex(0)
+    @inline(__always) func acquire() -> Bool { value.withLock { $0 += 1 }; return true }
+    @inline(__always) func release() { value.withLock { $0 -= 1 } }
+}
+
+/// A bare atomic add and subtract: the physical floor of any counting scheme.
+final class BareAtomic: Contender, @unchecked Sendable {
+    let value = Atomic<Int>(0)
+    @inline(__always) func acquire() -> Bool { value.wrappingAdd(1, ordering: .acquiring); return true }
+    @inline(__always) func release() { value.wrappingSubtract(1, ordering: .releasing) }
+}
+
+/// The plain algorithm hand-written on one Atomic, with no platform seam and no checks: what
+/// the generic, specialised ``RundownRef`` must match.
+final class HandWrittenPlain: Contender, @unchecked Sendable {
+    let word = Atomic<UInt>(0)
+    @inline(__always) func acquire() -> Bool {
+        var current = word.load(ordering: .relaxed)
+        while current & 1 == 0 {
+            let (done, original) = word.compareExchange(
+                expected: current, desired: current &+ 2, successOrdering: .acquiring, failureOrdering: .relaxed)
+            if done { return true }
+            current = original
+        }
+        return false
+    }
+    @inline(__always) func release() {
+        var current = word.load(ordering: .relaxed)
+        while true {
+            let (done, original) = word.compareExchange(
+                expected: current, desired: current &- 2, successOrdering: .releasing, failureOrdering: .relaxed)
+            if done { return }
+            current = original
+        }
+    }
+}
+
+@inline(never)
+func loop<C: Contender>(_ pairs: Int, _ contender: C) {
+    for _ in 0 ..< pairs {
+        if !contender.acquire() { fatalError("acquire failed on a live ref") }
+        contender.release()
+    }
+}
+
+/// Nanoseconds per pair on the calling thread.
+func nsPerPair<C: Contender>(_ contender: C) -> Double {
+    _ = rundown_pin_current_thread(0)
+    defer { _ = rundown_unpin_current_thread() }
+    return medianSeconds { loop(pairsPerRun, contender) } / Double(pairsPerRun) * 1e9
+}
+
+/// Aggregate pairs per second with `threads` threads, each pinned to its own CPU where possible.
+func pairsPerSecond<C: Contender>(threads: Int, _ contender: C) -> Double {
+    let perThread = pairsPerRun / 2
+    let seconds = medianSeconds {
+        let ready = DispatchGroup()
+        let done = DispatchGroup()
+        let go = DispatchSemaphore(value: 0)
+        for index in 0 ..< threads {
+            ready.enter()
+            done.enter()
+            let thread = Thread {
+                _ = rundown_pin_current_thread(UInt32(index))
+                ready.leave()
+                go.wait()
+                loop(perThread, contender)
+                done.leave()
+            }
+            thread.start()
+        }
+        ready.wait()
+        for _ in 0 ..< threads { go.signal() }
+        done.wait()
+    }
+    return Double(perThread * threads) / seconds
+}
+
+// MARK: - The table
+
+let bare = BareAtomic()
+let hand = HandWrittenPlain()
+let plain = RundownRef()
+guard let cacheAware = CacheAwareRundownRef(tag: "Bnch") else { fatalError("could not allocate the benchmark's cache-aware ref") }
+let mutex = MutexCounter()
+
+print("rundown-bench: \(runs) runs of \(pairsPerRun) pairs, median; \(ProcessInfo.processInfo.activeProcessorCount) CPUs, checked mode \(RundownChecking.isEnabled ? "ON (figures are not production figures)" : "off")")
+print("")
+print("single thread                       ns/pair   vs floor")
+let floor = nsPerPair(bare)
+let handNs = nsPerPair(hand)
+let plainNs = nsPerPair(plain)
+let cacheNs = nsPerPair(cacheAware)
+func row(_ name: String, _ ns: Double) {
+    print(name.padding(toLength: 34, withPad: " ", startingAt: 0), String(format: "%8.2f   %6.2fx", ns, ns / floor))
+}
+row("bare Atomic add+sub (floor)", floor)
+row("plain, hand-written (no seam)", handNs)
+row("RundownRef (plain)", plainNs)
+row("CacheAwareRundownRef", cacheNs)
+print(String(format: "seam cost: RundownRef / hand-written = %.2fx", plainNs / handNs))
+print("")
+
+let threadCounts = [1, 2]
+print("threads   Mpairs/s: cache-aware      plain      mutex")
+var cacheAwareRate: [Int: Double] = [:]
+var plainRate: [Int: Double] = [:]
+var mutexRate: [Int: Double] = [:]
+for threads in threadCounts {
+    cacheAwareRate[threads] = pairsPerSecond(threads: threads, cacheAware)
+    plainRate[threads] = pairsPerSecond(threads: threads, plain)
+    mutexRate[threads] = pairsPerSecond(threads: threads, mutex)
+    print(String(format: "%7d   %21.1f %10.1f %10.1f", threads,
+                 cacheAwareRate[threads]! / 1e6, plainRate[threads]! / 1e6, mutexRate[threads]! / 1e6))
+}
+print("")
+print(String(format: "cache-aware pair vs floor: %.2fx (target <= 1.5x)", cacheNs / floor))
+print(String(format: "2 threads vs 1: cache-aware %.2fx (target >= 1.8x), plain %.2fx, mutex %.2fx",
+             cacheAwareRate[2]! / cacheAwareRate[1]!, plainRate[2]! / plainRate[1]!, mutexRate[2]! / mutexRate[1]!))
