@@ -86,11 +86,24 @@ func loop<C: Contender>(_ pairs: Int, _ contender: C) {
     }
 }
 
-/// Nanoseconds per pair on the calling thread.
-func nsPerPair<C: Contender>(_ contender: C) -> Double {
+/// Seconds for one loop of `pairsPerRun` pairs on the calling thread.
+func seconds<C: Contender>(_ contender: C) -> Double {
+    let start = ContinuousClock.now
+    loop(pairsPerRun, contender)
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+}
+
+/// Nanoseconds per pair for each single-threaded contender, pinned to one CPU. The contenders
+/// take turns within each run, so a slow spell of the machine hits all of them alike.
+func nsPerPairInTurns(_ timers: [() -> Double]) -> [Double] {
     _ = rundown_pin_current_thread(0)
     defer { _ = rundown_unpin_current_thread() }
-    return medianSeconds { loop(pairsPerRun, contender) } / Double(pairsPerRun) * 1e9
+    var samples = Array(repeating: [Double](), count: timers.count)
+    for _ in 0 ..< runs {
+        for (index, timer) in timers.enumerated() { samples[index].append(timer()) }
+    }
+    return samples.map { $0.sorted()[$0.count / 2] / Double(pairsPerRun) * 1e9 }
 }
 
 /// Aggregate pairs per second with `threads` threads, each pinned to its own CPU where possible.
@@ -130,10 +143,8 @@ let mutex = MutexCounter()
 print("rundown-bench: \(runs) runs of \(pairsPerRun) pairs, median; \(ProcessInfo.processInfo.activeProcessorCount) CPUs, checked mode \(RundownChecking.isEnabled ? "ON (figures are not production figures)" : "off")")
 print("")
 print("single thread                       ns/pair   vs floor")
-let floor = nsPerPair(bare)
-let handNs = nsPerPair(hand)
-let plainNs = nsPerPair(plain)
-let cacheNs = nsPerPair(cacheAware)
+let singleThreaded = nsPerPairInTurns([{ seconds(bare) }, { seconds(hand) }, { seconds(plain) }, { seconds(cacheAware) }])
+let (floor, handNs, plainNs, cacheNs) = (singleThreaded[0], singleThreaded[1], singleThreaded[2], singleThreaded[3])
 func row(_ name: String, _ ns: Double) {
     print(name.padding(toLength: 34, withPad: " ", startingAt: 0), String(format: "%8.2f   %6.2fx", ns, ns / floor))
 }

@@ -26,7 +26,7 @@ enum RundownShadow {
         static let freedMemory = 4096
     }
 
-    static let table = Mutex(Table())
+    static let table = Locked(Table())
 
     static func key(_ ref: UnsafeRawPointer) -> UInt { UInt(bitPattern: ref) }
 

@@ -57,7 +57,7 @@ public enum RundownPool {
         var injections: [UInt32?: Injection] = [:]
     }
 
-    static let state = Mutex(State())
+    static let state = Locked(State())
 
     /// Allocates `byteCount` bytes aligned to `alignment` (a power of two), accounted to `tag`.
     /// Returns nil when the heap is exhausted or an injected failure fires.

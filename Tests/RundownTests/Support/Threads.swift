@@ -51,3 +51,16 @@ func isClosed(_ ref: any RundownProtection) -> Bool {
     }
     return true
 }
+
+/// A value behind an NSLock (a pthread mutex, which ThreadSanitizer understands; the standard
+/// library's `Mutex` is invisible to it).
+final class TestLocked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}

@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A value behind a pthread mutex, for the library's cold bookkeeping (checked mode, pool).
+///
+/// Not `Synchronization.Mutex`: its lock is implemented inside the uninstrumented standard
+/// library, so ThreadSanitizer cannot see the ordering it provides and reports the data it
+/// protects as racing. pthread mutexes are intercepted by every sanitizer.
+final class Locked<Value>: @unchecked Sendable {
+    // @unchecked Sendable: `value` is only touched with `mutex` held.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var value: Value
+
+    init(_ value: Value) {
+        self.value = value
+        let rc = pthread_mutex_init(mutex, nil)
+        precondition(rc == 0, "pthread_mutex_init failed with error \(rc)")
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// Runs `body` with the lock held.
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body(&value)
+    }
+}
