@@ -58,6 +58,14 @@ public final class CacheAwareRundownRef: RundownProtection, @unchecked Sendable 
     /// Number of CPU slots.
     public var slotCount: Int { layout.count }
 
+    /// Adds one protection unless rundown has begun. See ``acquire(count:)``.
+    @inlinable @inline(__always)
+    public func acquire() -> Bool { acquire(count: 1) }
+
+    /// Drops one protection. See ``release(count:)``.
+    @inlinable @inline(__always)
+    public func release() { release(count: 1) }
+
     @inlinable @inline(__always)
     public func acquire(count: Int) -> Bool {
         CacheAwareEntry.acquire(header, layout, count: count, call: "CacheAwareRundownRef.acquire(count:)")

@@ -28,6 +28,14 @@ public final class RundownRef: RundownProtection, @unchecked Sendable {
         word.deallocate()
     }
 
+    /// Adds one protection unless rundown has begun. See ``acquire(count:)``.
+    @inlinable @inline(__always)
+    public func acquire() -> Bool { acquire(count: 1) }
+
+    /// Drops one protection. See ``release(count:)``.
+    @inlinable @inline(__always)
+    public func release() { release(count: 1) }
+
     @inlinable @inline(__always)
     public func acquire(count: Int) -> Bool {
         PlainEntry.acquire(word, count: count, call: "RundownRef.acquire(count:)")

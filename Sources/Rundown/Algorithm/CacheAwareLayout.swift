@@ -40,6 +40,9 @@ public struct CacheAwareLayout {
     /// Number of CPUs the slots are sized for: every CPU the system has configured.
     public static var cpuCount: Int { Int(rundown_configured_cpu_count()) }
 
+    /// Bytes a caller must provide for a ref on this machine.
+    public static let sizeOfThisMachine = sizeOf(cpuCount: cpuCount)
+
     /// Bytes a caller must provide for a ref on a machine with `cpuCount` CPUs.
     ///
     /// More than one CPU: header, then one spare stride so the slots can be aligned inside any

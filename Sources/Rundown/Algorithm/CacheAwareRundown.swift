@@ -23,16 +23,20 @@ public enum CacheAwareRundown<Platform: RundownPlatform> {
     /// every slot is already run down or completed. On return every slot is exactly `active`.
     @inline(never)
     public static func waitForRelease(_ layout: CacheAwareLayout, call: StaticString, ref: UnsafeRawPointer) {
-        if isRunDown(layout, call: call, ref: ref) { return }
+        let countsClosedSlots = Platform.fault == .waitAfterCompletedCountsSlots
+        if !countsClosedSlots && isRunDown(layout, call: call, ref: ref) { return }
         WaitBlock.withTemporary { block in
             let marker = block.marker
             var total: UInt = 0
-            for index in 0 ..< layout.count {
+            let swept = Platform.fault == .sweepMissesLastSlot ? max(layout.count - 1, 1) : layout.count
+            for index in 0 ..< swept {
                 let slot = layout.slot(index)
                 var current = Platform.load(slot, ordering: .relaxed)
                 while true {
                     // A slot that is already closed belongs to another wait.
-                    if current & State.active != 0 { RundownMisuse.report(.secondWaiter, call: call, ref: ref) }
+                    if current & State.active != 0 && !(countsClosedSlots && current == State.active) {
+                        RundownMisuse.report(.secondWaiter, call: call, ref: ref)
+                    }
                     // Releasing: publishes the block (count 0) to releasers on this slot.
                     // Acquiring: releases that reached this slot before now are visible.
                     let (exchanged, original) = Platform.compareExchange(
@@ -43,19 +47,23 @@ public enum CacheAwareRundown<Platform: RundownPlatform> {
                 }
                 total &+= current
             }
-            let outstanding = State.count(ofLive: total)
+            let outstanding = Platform.fault == .waitBlockCountNotShifted ? Int(bitPattern: total) : State.count(ofLive: total)
             if outstanding != 0 {
                 // The event must be ready before the count is published: from the add below on,
                 // a releaser may bring the count to zero and signal.
-                Platform.resetEvent(block.event)
+                let preparedLate = Platform.fault == .eventPreparedAfterPublish
+                if !preparedLate { Platform.resetEvent(block.event) }
                 // Acquiring and releasing, as for a releaser's drain: if the releasers already
                 // took the count to -outstanding, their writes are visible when we see zero.
                 let remaining = Platform.wrappingAdd(block.count, UInt(bitPattern: outstanding), ordering: .acquiringAndReleasing)
+                if preparedLate { Platform.resetEvent(block.event) }
                 if remaining != 0 { Platform.waitForEvent(block.event) }
             }
             // Nobody reads the marker any more (see PlainRundown.waitForRelease); relaxed.
-            for index in 0 ..< layout.count {
-                Platform.store(layout.slot(index), State.active, ordering: .relaxed)
+            if Platform.fault != .waitLeavesMarker {
+                for index in 0 ..< swept {
+                    Platform.store(layout.slot(index), State.active, ordering: .relaxed)
+                }
             }
         }
     }

@@ -25,7 +25,7 @@ public enum PlainRundown<Platform: RundownPlatform> {
     ) -> Bool {
         var current = Platform.load(word, ordering: .relaxed)
         while true {
-            if current & State.active != 0 { return false }
+            if current & State.active != 0 && Platform.fault != .acquireIgnoresActive { return false }
             if checkTotal && _slowPath(current > State.maxPlainWord &- delta) {
                 RundownMisuse.report(.countOverflow(count: Int(delta >> State.countShift)), call: call, ref: ref)
             }
@@ -48,11 +48,13 @@ public enum PlainRundown<Platform: RundownPlatform> {
         _ word: RundownWord, delta: UInt, checkTotal: Bool, call: StaticString, ref: UnsafeRawPointer
     ) {
         var current = Platform.load(word, ordering: .relaxed)
+        var firstPass = true
         while true {
-            if current & State.active != 0 {
+            if current & State.active != 0 && (firstPass || Platform.fault != .releaseRetrySkipsActiveCheck) {
                 releaseDuringRundown(word, delta: delta, call: call, ref: ref)
                 return
             }
+            firstPass = false
             if checkTotal && _slowPath(current < delta) {
                 RundownMisuse.report(
                     .releaseWithoutAcquire(released: Int(delta >> State.countShift), outstanding: State.count(ofLive: current)),
@@ -80,7 +82,7 @@ public enum PlainRundown<Platform: RundownPlatform> {
         if current == State.active {
             RundownMisuse.report(.releaseAfterRundown(released: released), call: call, ref: ref)
         }
-        drain(WaitBlock(marker: current), count: released)
+        drain(WaitBlock(marker: current), count: Platform.fault == .drainSubtractsWordDelta ? 2 * released : released)
     }
 
     /// Subtracts `count` from a wait block; the releaser that reaches exactly zero signals.
@@ -90,7 +92,7 @@ public enum PlainRundown<Platform: RundownPlatform> {
         // releaser that reaches zero has seen every earlier releaser's writes (they form one
         // release sequence on this word) before it signals the waiter.
         let remaining = Platform.wrappingAdd(block.count, 0 &- UInt(bitPattern: count), ordering: .acquiringAndReleasing)
-        if remaining == 0 {
+        if remaining == 0 || (remaining == 1 && Platform.fault == .signalBeforeZero) {
             Platform.signalEvent(block.event)
         }
         // From here on the block may be gone: never touch it again.
@@ -113,8 +115,9 @@ public enum PlainRundown<Platform: RundownPlatform> {
                     desired = State.active
                 } else {
                     // Relaxed: the block is published by the releasing CAS below.
-                    Platform.store(block.count, UInt(State.count(ofLive: current)), ordering: .relaxed)
-                    Platform.resetEvent(block.event)
+                    let outstanding = Platform.fault == .waitBlockCountNotShifted ? current : UInt(State.count(ofLive: current))
+                    Platform.store(block.count, outstanding, ordering: .relaxed)
+                    if Platform.fault != .eventPreparedAfterPublish { Platform.resetEvent(block.event) }
                     desired = block.marker
                 }
                 // Releasing: publishes the initialised block to releasers (their acquiring load).
@@ -127,11 +130,12 @@ public enum PlainRundown<Platform: RundownPlatform> {
                     continue
                 }
                 if current == 0 { return }
+                if Platform.fault == .eventPreparedAfterPublish { Platform.resetEvent(block.event) }
                 Platform.waitForEvent(block.event)
                 // Every releaser read the word before its final decrement and the last decrement
                 // preceded the signal we just consumed: nobody reads the old marker any more.
                 // Relaxed: a later (stray) reader only needs to see "run down", not our data.
-                Platform.store(word, State.active, ordering: .relaxed)
+                if Platform.fault != .waitLeavesMarker { Platform.store(word, State.active, ordering: .relaxed) }
                 return
             }
         }

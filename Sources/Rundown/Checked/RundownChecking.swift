@@ -16,4 +16,10 @@ public enum RundownChecking {
         get { rundown_checked_mode() != 0 }
         set { rundown_set_checked_mode(newValue ? 1 : 0) }
     }
+
+    /// Forgets every tracked ref. For testing engines that reuse memory between runs and may
+    /// abandon refs mid-way; never needed in ordinary use.
+    public static func resetShadow() {
+        RundownShadow.reset()
+    }
 }

@@ -81,7 +81,17 @@ public enum RundownMisuse: Equatable, Sendable, CustomStringConvertible {
     ///   - ref: the ref's address (the word of a plain ref, the header of a cache-aware ref).
     @inline(never)
     public static func report(_ misuse: RundownMisuse, call: StaticString, ref: UnsafeRawPointer?) -> Never {
-        let where_ = ref.map { "ref \($0)" } ?? "ref nil"
-        fatalError("rundown misuse in \(call) on \(where_): \(misuse)")
+        if let interceptor { interceptor(misuse, call, ref) }
+        fatalError(message(misuse, call: call, ref: ref))
     }
+
+    /// The report's text: the call, the ref and what was wrong.
+    public static func message(_ misuse: RundownMisuse, call: StaticString, ref: UnsafeRawPointer?) -> String {
+        "rundown misuse in \(call) on \(ref.map { "ref \($0)" } ?? "ref nil"): \(misuse)"
+    }
+
+    /// For testing engines only: called instead of stopping the process. It must not return
+    /// (an engine abandons the logical thread that committed the misuse). Set it before any
+    /// thread uses the library, and only from single-threaded engines.
+    nonisolated(unsafe) public static var interceptor: ((RundownMisuse, StaticString, UnsafeRawPointer?) -> Never)?
 }

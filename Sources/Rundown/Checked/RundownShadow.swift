@@ -1,4 +1,12 @@
-import Synchronization
+/// Where a ref's memory came from: decides whether it may be freed.
+public enum RundownOrigin: Sendable {
+    /// From Allocate (the pool): only such a ref may be freed.
+    case allocated
+    /// Initialised in caller memory through the C names: never freed by the library.
+    case callerMemory
+    /// Owned by a Swift object, which frees or forgets it when it goes away.
+    case swiftObject
+}
 
 /// Checked mode's shadow of every tracked ref: what a single rundown word cannot tell.
 ///
@@ -6,15 +14,16 @@ import Synchronization
 /// they succeed and releases before they happen, so a protection handed to another thread is
 /// always recorded before that thread can release it: the shadow count never goes below zero
 /// unless a release really had no acquire.
+///
+/// A misuse is reported after the table's lock is released, so that a testing engine that
+/// intercepts reports (``RundownMisuse/interceptor``) never leaves the lock held.
 @usableFromInline
 enum RundownShadow {
-    enum Kind { case plain, cacheAware }
-    enum Origin { case allocated, callerMemory, swiftObject }
+    typealias Kind = RundownOrigin
     enum Phase { case live, waiting, runDown, completed }
 
     struct Record {
-        var kind: Kind
-        var origin: Origin
+        var origin: RundownOrigin
         var outstanding = 0
         var phase = Phase.live
     }
@@ -30,15 +39,22 @@ enum RundownShadow {
 
     static func key(_ ref: UnsafeRawPointer) -> UInt { UInt(bitPattern: ref) }
 
-    /// A ref was initialised (or allocated). Traps if it is live with protections outstanding.
-    static func register(_ ref: UnsafeRawPointer, kind: Kind, origin: Origin, call: StaticString) {
-        table.withLock { table in
-            let key = key(ref)
+    /// Runs `body` on the table and reports the misuse it returns, if any, after unlocking.
+    static func check(_ ref: UnsafeRawPointer, call: StaticString, _ body: (inout Table, UInt) -> RundownMisuse?) {
+        if let misuse = table.withLock({ body(&$0, key(ref)) }) {
+            RundownMisuse.report(misuse, call: call, ref: ref)
+        }
+    }
+
+    /// A ref was initialised (or allocated). Misuse if it is live with protections outstanding.
+    static func register(_ ref: UnsafeRawPointer, origin: RundownOrigin, call: StaticString) {
+        check(ref, call: call) { table, key in
             if let old = table.records[key], old.outstanding > 0 || old.phase == .waiting {
-                RundownMisuse.report(.initializeLiveRef(outstanding: old.outstanding), call: call, ref: ref)
+                return .initializeLiveRef(outstanding: old.outstanding)
             }
             table.freed.removeAll { $0 == key }
-            table.records[key] = Record(kind: kind, origin: origin)
+            table.records[key] = Record(origin: origin)
+            return nil
         }
     }
 
@@ -47,99 +63,106 @@ enum RundownShadow {
         _ = table.withLock { $0.records.removeValue(forKey: key(ref)) }
     }
 
-    /// Runs `body` on the ref's record; nothing if the ref is not tracked. Traps on a freed ref.
-    static func update(_ ref: UnsafeRawPointer, call: StaticString, _ body: (inout Record) -> Void) {
-        table.withLock { table in
-            let key = key(ref)
+    /// Forgets every ref (a testing engine between runs that abandoned refs mid-way).
+    static func reset() {
+        table.withLock { $0 = Table() }
+    }
+
+    /// Runs `body` on the ref's record; nothing if the ref is not tracked; use after free if it
+    /// was freed.
+    static func update(_ ref: UnsafeRawPointer, call: StaticString, _ body: @escaping (inout Record) -> RundownMisuse?) {
+        check(ref, call: call) { table, key in
             guard var record = table.records[key] else {
-                if table.freed.contains(key) { RundownMisuse.report(.useAfterFree, call: call, ref: ref) }
-                return
+                return table.freed.contains(key) ? .useAfterFree : nil
             }
-            body(&record)
-            table.records[key] = record
+            let misuse = body(&record)
+            if misuse == nil { table.records[key] = record }
+            return misuse
         }
     }
 
     @usableFromInline
     static func didAcquire(_ ref: UnsafeRawPointer, count: Int, call: StaticString) {
-        update(ref, call: call) { $0.outstanding += count }
+        update(ref, call: call) { record in
+            record.outstanding += count
+            return nil
+        }
     }
 
     @usableFromInline
     static func willAcquire(_ ref: UnsafeRawPointer, call: StaticString) {
-        update(ref, call: call) { _ in }
+        update(ref, call: call) { _ in nil }
     }
 
     @usableFromInline
     static func willRelease(_ ref: UnsafeRawPointer, count: Int, call: StaticString) {
         update(ref, call: call) { record in
             if record.outstanding < count {
-                RundownMisuse.report(
-                    record.phase == .live || record.outstanding > 0
-                        ? .releaseWithoutAcquire(released: count, outstanding: record.outstanding)
-                        : .releaseAfterRundown(released: count),
-                    call: call, ref: ref)
+                return record.phase == .live || record.outstanding > 0
+                    ? .releaseWithoutAcquire(released: count, outstanding: record.outstanding)
+                    : .releaseAfterRundown(released: count)
             }
             record.outstanding -= count
+            return nil
         }
     }
 
     static func willWait(_ ref: UnsafeRawPointer, call: StaticString) {
         update(ref, call: call) { record in
             switch record.phase {
-            case .waiting: RundownMisuse.report(.secondWaiter, call: call, ref: ref)
+            case .waiting: return .secondWaiter
             case .live: record.phase = .waiting
             case .runDown, .completed: break
             }
+            return nil
         }
     }
 
     static func didWait(_ ref: UnsafeRawPointer, call: StaticString) {
         update(ref, call: call) { record in
             if record.phase == .waiting { record.phase = .runDown }
+            return nil
         }
     }
 
     static func willComplete(_ ref: UnsafeRawPointer, call: StaticString) {
         update(ref, call: call) { record in
-            requireRunDown(record, without: RundownMisuse.completedWithoutWait, call: call, ref: ref)
+            if let misuse = notRunDown(record, without: RundownMisuse.completedWithoutWait) { return misuse }
             record.phase = .completed
+            return nil
         }
     }
 
     static func willReinitialize(_ ref: UnsafeRawPointer, call: StaticString) {
         update(ref, call: call) { record in
-            requireRunDown(record, without: RundownMisuse.reinitializeWithoutWait, call: call, ref: ref)
+            if let misuse = notRunDown(record, without: RundownMisuse.reinitializeWithoutWait) { return misuse }
             record.phase = .live
+            return nil
         }
     }
 
-    static func requireRunDown(
-        _ record: Record, without misuse: (Int) -> RundownMisuse, call: StaticString, ref: UnsafeRawPointer
-    ) {
+    /// The misuse of an operation that needs a finished wait, if the record has none.
+    static func notRunDown(_ record: Record, without misuse: (Int) -> RundownMisuse) -> RundownMisuse? {
         switch record.phase {
-        case .live: RundownMisuse.report(misuse(record.outstanding), call: call, ref: ref)
-        case .waiting: RundownMisuse.report(.waitInProgress, call: call, ref: ref)
-        case .runDown, .completed: break
+        case .live: return misuse(record.outstanding)
+        case .waiting: return .waitInProgress
+        case .runDown, .completed: return nil
         }
     }
 
     /// An allocated cache-aware ref is being freed: it must be allocated, idle, and not freed.
     static func willFree(_ ref: UnsafeRawPointer, call: StaticString) {
-        table.withLock { table in
-            let key = key(ref)
+        check(ref, call: call) { table, key in
             guard let record = table.records[key] else {
-                if table.freed.contains(key) { RundownMisuse.report(.useAfterFree, call: call, ref: ref) }
-                return
+                return table.freed.contains(key) ? .useAfterFree : nil
             }
-            if record.origin != .allocated { RundownMisuse.report(.freeCallerInitialized, call: call, ref: ref) }
-            if record.phase == .waiting { RundownMisuse.report(.waitInProgress, call: call, ref: ref) }
-            if record.outstanding > 0 {
-                RundownMisuse.report(.freeWithProtectionsOutstanding(outstanding: record.outstanding), call: call, ref: ref)
-            }
+            if record.origin != .allocated { return .freeCallerInitialized }
+            if record.phase == .waiting { return .waitInProgress }
+            if record.outstanding > 0 { return .freeWithProtectionsOutstanding(outstanding: record.outstanding) }
             table.records[key] = nil
             table.freed.append(key)
             if table.freed.count > Table.freedMemory { table.freed.removeFirst() }
+            return nil
         }
     }
 }

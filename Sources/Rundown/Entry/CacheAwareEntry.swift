@@ -1,21 +1,29 @@
 import Synchronization
 
+/// The cache-aware ref's entry points in production.
+@usableFromInline
+typealias CacheAwareEntry = CacheAwareEntryPoints<SystemPlatform>
+
 /// The cache-aware ref's entry points, shared by ``CacheAwareRundownRef`` and the `Ex*` C names.
 ///
 /// Each takes the ref's header (its identity) and its layout as an autoclosure: the C names read
 /// the layout from the header, and in checked mode that must wait until the shadow has ruled out
 /// a freed ref.
-@usableFromInline
-enum CacheAwareEntry {
-    @usableFromInline typealias Algorithm = CacheAwareRundown<SystemPlatform>
+///
+/// Generic over the platform so that a testing engine runs exactly this code on its controlled
+/// platform; production uses ``CacheAwareEntry``.
+public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
+    public typealias Algorithm = CacheAwareRundown<Platform>
 
     /// Bytes a ref needs on this machine.
-    static let sizeOf = CacheAwareLayout.sizeOf(cpuCount: CacheAwareLayout.cpuCount)
+    public static var sizeOf: Int { CacheAwareLayout.sizeOfThisMachine }
 
-    /// Allocates and initialises a ref from the pool; nil if any allocation fails (nothing leaks).
-    static func allocate(poolType: PoolType, tag: PoolTag, call: StaticString) -> UnsafeMutableRawPointer? {
+    /// Allocates and initialises a ref with `cpus` slots from the pool; nil if any allocation
+    /// fails (nothing leaks then).
+    public static func allocate(
+        poolType: PoolType, tag: PoolTag, cpus: Int = CacheAwareLayout.cpuCount, call: StaticString
+    ) -> UnsafeMutableRawPointer? {
         if !poolType.isValid { RundownMisuse.report(.invalidPoolType(poolType.rawValue), call: call, ref: nil) }
-        let cpus = CacheAwareLayout.cpuCount
         let stride = cpus > 1 ? CacheAwareLayout.slotStride : MemoryLayout<UInt>.stride
         guard let header = RundownPool.allocate(byteCount: CacheAwareLayout.headerSize, alignment: MemoryLayout<UInt>.alignment, tag: tag) else {
             return nil
@@ -26,17 +34,17 @@ enum CacheAwareEntry {
         }
         CacheAwareLayout.write(
             CacheAwareLayout(slots: slots, stride: stride, count: cpus), owner: UInt(bitPattern: slots), header: header)
-        if RundownChecking.isEnabled { RundownShadow.register(header, kind: .cacheAware, origin: .allocated, call: call) }
+        if RundownChecking.isEnabled { RundownShadow.register(header, origin: .allocated, call: call) }
         return header
     }
 
     /// Initialises a ref in `size` bytes of caller memory at `header`.
-    static func initialize(_ header: UnsafeMutableRawPointer, size: Int, origin: RundownShadow.Origin, call: StaticString) {
+    public static func initialize(_ header: UnsafeMutableRawPointer, size: Int, origin: RundownOrigin, call: StaticString) {
         if size < sizeOf { RundownMisuse.report(.sizeTooSmall(given: size, needed: sizeOf), call: call, ref: header) }
         if UInt(bitPattern: header) % UInt(MemoryLayout<UInt>.alignment) != 0 {
             RundownMisuse.report(.misalignedMemory, call: call, ref: header)
         }
-        if RundownChecking.isEnabled { RundownShadow.register(header, kind: .cacheAware, origin: origin, call: call) }
+        if RundownChecking.isEnabled { RundownShadow.register(header, origin: origin, call: call) }
         CacheAwareLayout.write(
             CacheAwareLayout.inCallerMemory(header: header, size: size), owner: CacheAwareLayout.callerOwnedSentinel,
             header: header)
@@ -44,7 +52,7 @@ enum CacheAwareEntry {
 
     /// Frees a ref from ``allocate(poolType:tag:call:)``. Traps if it was initialised in caller
     /// memory, if protections are outstanding or a wait is in progress.
-    static func free(_ header: UnsafeMutableRawPointer, call: StaticString) {
+    public static func free(_ header: UnsafeMutableRawPointer, call: StaticString) {
         if RundownChecking.isEnabled { RundownShadow.willFree(header, call: call) }
         let owner = CacheAwareLayout.owner(header: header)
         if owner == CacheAwareLayout.callerOwnedSentinel { RundownMisuse.report(.freeCallerInitialized, call: call, ref: header) }
@@ -60,7 +68,7 @@ enum CacheAwareEntry {
     }
 
     @inlinable @inline(__always)
-    static func acquire(
+    public static func acquire(
         _ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, count: Int, call: StaticString
     ) -> Bool {
         let delta = RundownWordState.delta(for: count, call: call, ref: header)
@@ -72,7 +80,7 @@ enum CacheAwareEntry {
     }
 
     @inlinable @inline(__always)
-    static func release(
+    public static func release(
         _ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, count: Int, call: StaticString
     ) {
         let delta = RundownWordState.delta(for: count, call: call, ref: header)
@@ -80,19 +88,19 @@ enum CacheAwareEntry {
         Algorithm.release(layout(), delta: delta, call: call, ref: header)
     }
 
-    static func waitForRelease(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
+    public static func waitForRelease(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
         let checked = RundownChecking.isEnabled
         if checked { RundownShadow.willWait(header, call: call) }
         Algorithm.waitForRelease(layout(), call: call, ref: header)
         if checked { RundownShadow.didWait(header, call: call) }
     }
 
-    static func rundownCompleted(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
+    public static func rundownCompleted(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
         if RundownChecking.isEnabled { RundownShadow.willComplete(header, call: call) }
         Algorithm.rundownCompleted(layout(), call: call, ref: header)
     }
 
-    static func reinitialize(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
+    public static func reinitialize(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
         if RundownChecking.isEnabled { RundownShadow.willReinitialize(header, call: call) }
         Algorithm.reinitialize(layout(), call: call, ref: header)
     }

@@ -1,20 +1,24 @@
 import Synchronization
 
-/// The plain ref's entry points, shared by ``RundownRef`` and the `Ex*` C names: the always-on
-/// argument checks, the checked-mode bookkeeping, then the algorithm on the production platform.
+/// The plain ref's entry points in production: ``RundownRef`` and the `Ex*` C names.
 @usableFromInline
-enum PlainEntry {
-    @usableFromInline typealias Algorithm = PlainRundown<SystemPlatform>
+typealias PlainEntry = PlainEntryPoints<SystemPlatform>
+
+/// The plain ref's entry points: the always-on argument checks, the checked-mode bookkeeping,
+/// then the algorithm. Generic over the platform so that a testing engine runs exactly this
+/// code, checks included, on its controlled platform.
+public enum PlainEntryPoints<Platform: RundownPlatform> {
+    public typealias Algorithm = PlainRundown<Platform>
 
     /// Initialise caller memory (a C `EX_RUNDOWN_REF`, or a Swift object's word).
-    static func initialize(_ word: RundownWord, origin: RundownShadow.Origin, call: StaticString) {
+    public static func initialize(_ word: RundownWord, origin: RundownOrigin, call: StaticString) {
         let ref = UnsafeRawPointer(word)
-        if RundownChecking.isEnabled { RundownShadow.register(ref, kind: .plain, origin: origin, call: call) }
+        if RundownChecking.isEnabled { RundownShadow.register(ref, origin: origin, call: call) }
         Algorithm.initialize(word)
     }
 
     @inlinable @inline(__always)
-    static func acquire(_ word: RundownWord, count: Int, call: StaticString) -> Bool {
+    public static func acquire(_ word: RundownWord, count: Int, call: StaticString) -> Bool {
         let ref = UnsafeRawPointer(word)
         let delta = RundownWordState.delta(for: count, call: call, ref: ref)
         let acquired = Algorithm.acquire(word, delta: delta, checkTotal: true, call: call, ref: ref)
@@ -23,14 +27,14 @@ enum PlainEntry {
     }
 
     @inlinable @inline(__always)
-    static func release(_ word: RundownWord, count: Int, call: StaticString) {
+    public static func release(_ word: RundownWord, count: Int, call: StaticString) {
         let ref = UnsafeRawPointer(word)
         let delta = RundownWordState.delta(for: count, call: call, ref: ref)
         if _slowPath(RundownChecking.isEnabled) { RundownShadow.willRelease(ref, count: count, call: call) }
         Algorithm.release(word, delta: delta, checkTotal: true, call: call, ref: ref)
     }
 
-    static func waitForRelease(_ word: RundownWord, call: StaticString) {
+    public static func waitForRelease(_ word: RundownWord, call: StaticString) {
         let ref = UnsafeRawPointer(word)
         let checked = RundownChecking.isEnabled
         if checked { RundownShadow.willWait(ref, call: call) }
@@ -38,13 +42,13 @@ enum PlainEntry {
         if checked { RundownShadow.didWait(ref, call: call) }
     }
 
-    static func rundownCompleted(_ word: RundownWord, call: StaticString) {
+    public static func rundownCompleted(_ word: RundownWord, call: StaticString) {
         let ref = UnsafeRawPointer(word)
         if RundownChecking.isEnabled { RundownShadow.willComplete(ref, call: call) }
         Algorithm.rundownCompleted(word, call: call, ref: ref)
     }
 
-    static func reinitialize(_ word: RundownWord, call: StaticString) {
+    public static func reinitialize(_ word: RundownWord, call: StaticString) {
         let ref = UnsafeRawPointer(word)
         if RundownChecking.isEnabled { RundownShadow.willReinitialize(ref, call: call) }
         Algorithm.reinitialize(word, call: call, ref: ref)

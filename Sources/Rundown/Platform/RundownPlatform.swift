@@ -44,4 +44,13 @@ public protocol RundownPlatform {
     /// The CPU the calling thread runs on now. Any value is valid: callers reduce it modulo their
     /// slot count.
     static func currentCPU() -> UInt32
+
+    /// The deliberate deviation the algorithm runs with (a negative control), or `.none`.
+    static var fault: RundownFault { get }
+}
+
+extension RundownPlatform {
+    /// The correct algorithm, unless a testing platform says otherwise.
+    @inlinable @inline(__always)
+    public static var fault: RundownFault { .none }
 }

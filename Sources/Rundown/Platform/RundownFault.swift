@@ -1,0 +1,35 @@
+/// Deliberate deviations from the algorithm, each of a kind that real ports have shipped: the
+/// negative controls that every fuzz target and soak loop must catch.
+///
+/// A platform selects one through ``RundownPlatform/fault``. ``SystemPlatform`` always answers
+/// `.none` as a constant, so in production every fault branch folds away and none is reachable
+/// from the public API; only a testing engine's platform can turn one on.
+public enum RundownFault: String, CaseIterable, Sendable {
+    /// The correct algorithm.
+    case none
+    /// Acquire does not look at the rundown-active bit: it adds to a closed word (a marker).
+    case acquireIgnoresActive = "acquire-ignores-active"
+    /// Release checks the active bit on its first pass only; a retry after a failed CAS
+    /// subtracts from whatever it read, even a wait block's marker.
+    case releaseRetrySkipsActiveCheck = "release-retry-skips-active-check"
+    /// The wait's sweep misses the last slot: its protections are never counted.
+    case sweepMissesLastSlot = "sweep-misses-last-slot"
+    /// The wait prepares its event after publishing the count: a release that drains the
+    /// count in between signals an event that is then reset (a lost wake-up).
+    case eventPreparedAfterPublish = "event-prepared-after-publish"
+    /// A release during rundown subtracts the word delta (2n) from the wait block instead of n.
+    case drainSubtractsWordDelta = "drain-subtracts-word-delta"
+    /// The wait moves the raw word (count times two) into the wait block: a wrong count shift.
+    case waitBlockCountNotShifted = "wait-block-count-not-shifted"
+    /// The original's multi-slot behaviour: a wait on a completed ref sweeps the closed slots
+    /// and counts 1 for each, then sleeps forever.
+    case waitAfterCompletedCountsSlots = "wait-after-completed-counts-slots"
+    /// The original's single-word behaviour: the wait leaves the dead wait block's marker in the
+    /// word, so a second wait or a late release trips over it.
+    case waitLeavesMarker = "wait-leaves-marker"
+    /// The releaser that brings the count to one (not zero) signals the waiter.
+    case signalBeforeZero = "signal-before-zero"
+
+    /// Every deliberately broken variant (all cases but `.none`).
+    public static var controls: [RundownFault] { allCases.filter { $0 != .none } }
+}
