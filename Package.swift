@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 /// The rundown-protection library and the tools that hammer it.
@@ -11,6 +12,7 @@ let package = Package(
     name: "Rundown",
     products: [
         .library(name: "Rundown", targets: ["Rundown"]),
+        .library(name: "RundownHarness", targets: ["RundownHarness"]),
         // A shared object for C programs: link `-lRundownShared` and include `rundown.h`.
         .library(name: "RundownShared", type: .dynamic, targets: ["Rundown"]),
         .executable(name: "rundown-bench", targets: ["rundown-bench"]),
@@ -25,8 +27,22 @@ let package = Package(
             ]
         ),
         .target(name: "RundownCAPI"),
+        .target(name: "_HarnessShims"),
+        .target(name: "RundownHarness", dependencies: ["Rundown", "_HarnessShims"]),
         .target(name: "Rundown", dependencies: ["_RundownShims"]),
         .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_RundownShims"]),
         .testTarget(name: "RundownTests", dependencies: ["Rundown", "_RundownShims"]),
+        .testTarget(name: "RundownHarnessTests", dependencies: ["RundownHarness", "Rundown"]),
     ]
 )
+
+// The libFuzzer targets: thin entry points over RundownHarness, one per folder in FuzzTargets/.
+// They only link with --sanitize=fuzzer (libFuzzer supplies main), so they exist only when
+// ci/fuzz asks for them.
+if ProcessInfo.processInfo.environment["RUNDOWN_FUZZ_TARGETS"] == "1" {
+    for name in ["APISequence", "Interleavings", "Misuse"] {
+        package.targets.append(.executableTarget(
+            name: name, dependencies: ["RundownHarness"], path: "FuzzTargets/\(name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}

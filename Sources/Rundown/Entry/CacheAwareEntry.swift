@@ -15,15 +15,18 @@ typealias CacheAwareEntry = CacheAwareEntryPoints<SystemPlatform>
 public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
     public typealias Algorithm = CacheAwareRundown<Platform>
 
-    /// Bytes a ref needs on this machine.
-    public static var sizeOf: Int { CacheAwareLayout.sizeOfThisMachine }
+    /// Bytes a ref needs on this platform.
+    public static var sizeOf: Int {
+        Platform.self == SystemPlatform.self ? CacheAwareLayout.sizeOfThisMachine : CacheAwareLayout.sizeOf(cpuCount: Platform.cpuCount)
+    }
 
-    /// Allocates and initialises a ref with `cpus` slots from the pool; nil if any allocation
+    /// Allocates and initialises a ref with a slot per CPU of the platform from the pool; nil if any allocation
     /// fails (nothing leaks then).
     public static func allocate(
-        poolType: PoolType, tag: PoolTag, cpus: Int = CacheAwareLayout.cpuCount, call: StaticString
+        poolType: PoolType, tag: PoolTag, call: StaticString
     ) -> UnsafeMutableRawPointer? {
         if !poolType.isValid { RundownMisuse.report(.invalidPoolType(poolType.rawValue), call: call, ref: nil) }
+        let cpus = Platform.cpuCount
         let stride = cpus > 1 ? CacheAwareLayout.slotStride : MemoryLayout<UInt>.stride
         guard let header = RundownPool.allocate(byteCount: CacheAwareLayout.headerSize, alignment: MemoryLayout<UInt>.alignment, tag: tag) else {
             return nil

@@ -45,6 +45,9 @@ public protocol RundownPlatform {
     /// slot count.
     static func currentCPU() -> UInt32
 
+    /// Number of CPUs: the slot count of a cache-aware ref allocated or sized on this platform.
+    static var cpuCount: Int { get }
+
     /// The deliberate deviation the algorithm runs with (a negative control), or `.none`.
     static var fault: RundownFault { get }
 }

@@ -87,6 +87,9 @@ public enum SystemPlatform: RundownPlatform {
         }
     }
 
+    /// Every CPU the system has configured (so CPUs that come online later have a slot).
+    public static var cpuCount: Int { CacheAwareLayout.cpuCount }
+
     @inlinable @inline(__always)
     public static func currentCPU() -> UInt32 {
         rundown_current_cpu()

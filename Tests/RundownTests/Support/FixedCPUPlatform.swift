@@ -26,6 +26,7 @@ enum FixedCPUPlatform: RundownPlatform {
     static func signalEvent(_ event: RundownEventWord) { SystemPlatform.signalEvent(event) }
     static func waitForEvent(_ event: RundownEventWord) { SystemPlatform.waitForEvent(event) }
     static func currentCPU() -> UInt32 { cpu.load(ordering: .relaxed) }
+    static var cpuCount: Int { 8 }
 }
 
 /// A cache-aware layout with `slots` slots in its own memory, for engine-level tests.

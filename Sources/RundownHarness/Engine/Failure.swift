@@ -1,0 +1,51 @@
+import Rundown
+
+/// Why a run failed: each a distinct, named finding.
+public enum Failure: Equatable, Sendable, CustomStringConvertible {
+    /// No logical thread can run while some have not finished (who is blocked, and on what).
+    case deadlock(blocked: [Int])
+    /// The step bound was reached: a livelock, or a schedule that never lets a thread finish.
+    case livelock(steps: Int)
+    /// The reference model or an invariant disagrees with what the implementation did.
+    case oracle(thread: Int, what: String)
+    /// The library reported a misuse the program did not commit.
+    case unexpectedMisuse(thread: Int, RundownMisuse)
+    /// A misuse program: the library reported another misuse than the one committed.
+    case wrongMisuse(thread: Int, expected: RundownMisuse, reported: RundownMisuse)
+    /// A misuse program: the library let a misuse pass without a report.
+    case missedMisuse(thread: Int, expected: RundownMisuse)
+    /// Memory accounted to the harness's pool tag is still outstanding after teardown.
+    case leak(PoolUsage)
+
+    /// A short stable name (used in reports and tables).
+    public var name: String {
+        switch self {
+        case .deadlock: return "deadlock"
+        case .livelock: return "livelock"
+        case .oracle: return "oracle"
+        case .unexpectedMisuse: return "unexpected-misuse"
+        case .wrongMisuse: return "wrong-misuse"
+        case .missedMisuse: return "missed-misuse"
+        case .leak: return "leak"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .deadlock(blocked):
+            return "DEADLOCK: no thread can run; blocked in a wait: " + blocked.map { "T\($0)" }.joined(separator: ", ")
+        case let .livelock(steps):
+            return "LIVELOCK: step bound of \(steps) scheduling points reached"
+        case let .oracle(thread, what):
+            return "ORACLE (T\(thread)): \(what)"
+        case let .unexpectedMisuse(thread, misuse):
+            return "UNEXPECTED MISUSE REPORT (T\(thread)) on a program that obeys the contract: \(misuse)"
+        case let .wrongMisuse(thread, expected, reported):
+            return "WRONG MISUSE (T\(thread)): committed \(expected), reported \(reported)"
+        case let .missedMisuse(thread, expected):
+            return "MISSED MISUSE (T\(thread)): committed \(expected), nothing reported"
+        case let .leak(usage):
+            return "LEAK: \(usage) still allocated to the harness's pool tag after teardown"
+        }
+    }
+}

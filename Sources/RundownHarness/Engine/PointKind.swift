@@ -1,0 +1,49 @@
+/// What a logical thread is about to do at a scheduling point.
+public enum PointKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    case load, store, compareExchange, add, resetEvent, signalEvent, waitEvent, currentCPU
+
+    public var description: String {
+        switch self {
+        case .load: return "load"
+        case .store: return "store"
+        case .compareExchange: return "cas"
+        case .add: return "add"
+        case .resetEvent: return "reset"
+        case .signalEvent: return "signal"
+        case .waitEvent: return "sleep"
+        case .currentCPU: return "cpu?"
+        }
+    }
+}
+
+/// A coarse class of a rundown word's value, for traces and coverage features.
+public enum WordClass: UInt8, Sendable, CustomStringConvertible {
+    case zero, one, two, many, negative, runDown, marker, event
+
+    /// Classifies the value of the word a point is about to operate on.
+    @inline(__always)
+    public static func of(_ value: UInt) -> WordClass {
+        if value == 1 { return .runDown }
+        if value & 1 != 0 { return .marker }
+        if Int(bitPattern: value) < 0 { return .negative }
+        switch value >> 1 {
+        case 0: return .zero
+        case 1: return .one
+        case 2: return .two
+        default: return .many
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .zero: return "0"
+        case .one: return "1"
+        case .two: return "2"
+        case .many: return "3+"
+        case .negative: return "<0"
+        case .runDown: return "down"
+        case .marker: return "blk"
+        case .event: return "ev"
+        }
+    }
+}

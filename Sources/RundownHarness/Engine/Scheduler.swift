@@ -1,0 +1,230 @@
+import Rundown
+import Synchronization
+import _HarnessShims
+
+/// The controlled scheduler: runs logical threads as fibers on one OS thread and lets the
+/// schedule bytes decide, at every scheduling point, which thread performs the next step.
+///
+/// One scheduler serves every run in the process (`Scheduler.shared`), reset per run; the
+/// controlled platform reaches the run in progress through `Scheduler.active`. Nothing here is
+/// thread-safe, by design: a run is single-threaded. A run that ends in a failure abandons its
+/// fibers mid-frame; whatever those frames retained stays retained, which is why the scheduler
+/// and the runner are long-lived objects rather than one per run.
+final class Scheduler {
+    enum ThreadState: Equatable {
+        case runnable
+        case blocked(UInt)
+        case finished
+    }
+
+    /// The run in progress, if any.
+    nonisolated(unsafe) static var active: Scheduler?
+
+    /// Fibers are expensive to create and cheap to reuse: one set per process.
+    nonisolated(unsafe) static var fiberPool: [UnsafeMutablePointer<rundown_fiber>] = []
+    nonisolated(unsafe) static var mainFiber: UnsafeMutablePointer<rundown_fiber> = {
+        let fiber = UnsafeMutablePointer<rundown_fiber>.allocate(capacity: 1)
+        fiber.initialize(to: rundown_fiber())
+        return fiber
+    }()
+    static let stackSize = 1 << 20
+
+    nonisolated(unsafe) static let shared = Scheduler()
+
+    /// Runs logical thread `index`'s program.
+    var body: (Int) -> Void = { _ in }
+    var threadCount = 0
+    var states: [ThreadState] = []
+    var current = -1
+    var schedule = ScheduleBytes([])
+    var steps = 0
+    var stepBound = 0
+    var cpuCount = 1
+    var fault = RundownFault.none
+    var failure: Failure?
+    var trace: [TraceEvent] = []
+    /// Called at every scheduling point, before the decision (the runner's invariant checks).
+    var onPoint: () -> Void = {}
+    /// The coverage feature of the previous point (for switch pairs).
+    var lastFeature: UInt32 = 0
+    var feedsCounters = false
+
+    /// Prepares a run of `threads` logical threads.
+    func reset(threads: Int, body: @escaping (Int) -> Void, schedule: ScheduleBytes, cpuCount: Int, fault: RundownFault,
+               stepBound: Int, feedsCounters: Bool, onPoint: @escaping () -> Void) {
+        self.body = body
+        self.threadCount = threads
+        self.states = Array(repeating: .runnable, count: threads)
+        self.schedule = schedule
+        self.cpuCount = cpuCount
+        self.fault = fault
+        self.stepBound = stepBound
+        self.feedsCounters = feedsCounters
+        self.onPoint = onPoint
+        self.current = -1
+        self.steps = 0
+        self.failure = nil
+        self.lastFeature = 0
+        self.trace = []
+        trace.reserveCapacity(256)
+        while Scheduler.fiberPool.count < threads {
+            let fiber = UnsafeMutablePointer<rundown_fiber>.allocate(capacity: 1)
+            fiber.initialize(to: rundown_fiber())
+            let rc = rundown_fiber_create(fiber, Scheduler.stackSize)
+            precondition(rc == 0, "could not allocate a fiber stack (errno \(rc))")
+            Scheduler.fiberPool.append(fiber)
+        }
+    }
+
+    /// Runs every logical thread to completion (or to the first failure) on the calling thread.
+    func run() {
+        precondition(Scheduler.active == nil, "one controlled run at a time")
+        Scheduler.active = self
+        defer { Scheduler.active = nil }
+        rundown_fiber_adopt_thread(Scheduler.mainFiber)
+        for index in 0 ..< threadCount {
+            rundown_fiber_prepare(Scheduler.fiberPool[index], schedulerFiberEntry, UnsafeMutableRawPointer(bitPattern: index + 1))
+        }
+        let first = choose(preferring: 0)!
+        current = first
+        rundown_fiber_switch(Scheduler.mainFiber, Scheduler.fiberPool[first])
+        // Back here once every thread finished, or a failure abandoned the run.
+    }
+
+    /// The body of logical thread `index`; on return, its fiber switches to whoever runs next
+    /// (the main context when nobody can).
+    func runThread(_ index: Int) {
+        body(index)
+        states[index] = .finished
+        trace.append(.finished(thread: index))
+        for other in states.indices where states[other] == .blocked(Scheduler.joinKey) {
+            states[other] = .runnable
+        }
+        let fiber = Scheduler.fiberPool[index]
+        if let next = choose(preferring: index) {
+            current = next
+            fiber.pointee.exit_to = Scheduler.fiberPool[next]
+        } else {
+            if !states.allSatisfy({ $0 == .finished }), failure == nil { failure = .deadlock(blocked: blockedThreads) }
+            fiber.pointee.exit_to = Scheduler.mainFiber
+        }
+    }
+
+    var blockedThreads: [Int] {
+        states.indices.filter { if case .blocked = states[$0] { return true } else { return false } }
+    }
+
+    /// Ends the run with `failure` and abandons every logical thread.
+    func fail(_ failure: Failure) -> Never {
+        if self.failure == nil { self.failure = failure }
+        rundown_fiber_switch(Scheduler.fiberPool[current], Scheduler.mainFiber)
+        fatalError("an abandoned logical thread was resumed")
+    }
+
+    /// Ends the run early without a failure (a misuse program whose misuse was reported).
+    func stop() -> Never {
+        rundown_fiber_switch(Scheduler.fiberPool[current], Scheduler.mainFiber)
+        fatalError("an abandoned logical thread was resumed")
+    }
+
+    /// A runnable thread chosen by the next schedule byte; without bytes, `preferring` if it can
+    /// run, else the lowest runnable thread. Nil if none can run.
+    @inline(__always)
+    func choose(preferring: Int) -> Int? {
+        var runnable = 0
+        for state in states where state == .runnable { runnable += 1 }
+        if runnable == 0 { return nil }
+        guard let byte = schedule.next() else {
+            if preferring < states.count && states[preferring] == .runnable { return preferring }
+            return states.firstIndex(of: .runnable)
+        }
+        var k = Int(byte) % runnable
+        for index in states.indices where states[index] == .runnable {
+            if k == 0 { return index }
+            k -= 1
+        }
+        return nil
+    }
+
+    @inline(__always)
+    func transfer(to next: Int) {
+        let from = current
+        current = next
+        rundown_fiber_switch(Scheduler.fiberPool[from], Scheduler.fiberPool[next])
+    }
+
+    /// A scheduling point: the calling logical thread is about to perform `kind` on a word whose
+    /// value is `value`. The schedule decides who performs the next step.
+    @inline(__always)
+    func point(_ kind: PointKind, word: WordClass) {
+        steps += 1
+        if steps > stepBound { fail(.livelock(steps: stepBound)) }
+        onPoint()
+        let me = current
+        let next = choose(preferring: me) ?? me
+        trace.append(.point(thread: me, kind: kind, word: word, next: next))
+        if feedsCounters {
+            let feature = UInt32(kind.rawValue) &* 8 &+ UInt32(word.rawValue)
+            if next != me {
+                // An interleaving feature: what the switched-from thread was doing, paired with
+                // what the switched-to thread did last (stable ids only, never addresses).
+                rundown_extra_counter_hit(0x800 | (lastFeature &* 64 &+ feature) & 0x7FF)
+            } else {
+                rundown_extra_counter_hit(feature)
+            }
+            lastFeature = feature
+        }
+        if next != me { transfer(to: next) }
+    }
+
+    /// The calling thread sleeps until `event` is signalled.
+    func waitForEvent(_ event: RundownEventWord) {
+        point(.waitEvent, word: .event)
+        while event.pointee.load(ordering: .acquiring) == 0 {
+            let me = current
+            states[me] = .blocked(UInt(bitPattern: event))
+            guard let next = choose(preferring: me) else { fail(.deadlock(blocked: blockedThreads)) }
+            trace.append(.blocked(thread: me, next: next))
+            transfer(to: next)
+        }
+    }
+
+    /// Blocks the calling thread until every other logical thread has finished (the owner's
+    /// teardown: accessors must be done with a ref before its memory goes away).
+    func joinOthers() {
+        let me = current
+        while states.indices.contains(where: { $0 != me && states[$0] != .finished }) {
+            states[me] = .blocked(Scheduler.joinKey)
+            guard let next = choose(preferring: me) else { fail(.deadlock(blocked: blockedThreads)) }
+            trace.append(.blocked(thread: me, next: next))
+            transfer(to: next)
+        }
+    }
+
+    /// The key a joining thread is blocked on (no event has this address).
+    static let joinKey = UInt.max
+
+    /// Signals `event` and makes its sleepers runnable.
+    func signalEvent(_ event: RundownEventWord) {
+        point(.signalEvent, word: .event)
+        event.pointee.store(1, ordering: .releasing)
+        let key = UInt(bitPattern: event)
+        for index in states.indices where states[index] == .blocked(key) {
+            states[index] = .runnable
+            trace.append(.woken(thread: index, by: current))
+        }
+    }
+
+    /// The CPU slot the schedule places the calling thread on.
+    func chooseCPU() -> UInt32 {
+        point(.currentCPU, word: .event)
+        let cpu = schedule.next().map { Int($0) % cpuCount } ?? current % cpuCount
+        trace.append(.cpu(thread: current, cpu: cpu))
+        return UInt32(cpu)
+    }
+}
+
+/// The C entry of every fiber: its argument is the logical thread's index plus one.
+private let schedulerFiberEntry: @convention(c) (UnsafeMutableRawPointer?) -> Void = { argument in
+    Scheduler.active!.runThread(Int(bitPattern: argument) - 1)
+}

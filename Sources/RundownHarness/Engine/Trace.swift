@@ -1,0 +1,78 @@
+import Rundown
+
+/// What happened in a run, in order: the decisions the schedule made and what each logical
+/// thread did. Two runs of the same input produce equal traces (the determinism check).
+public enum TraceEvent: Equatable, Sendable {
+    /// Thread `thread` reached a scheduling point before `kind` on a word of class `word`;
+    /// `next` is the thread the schedule chose to run next.
+    case point(thread: Int, kind: PointKind, word: WordClass, next: Int)
+    /// The schedule placed thread `thread` on CPU slot `cpu`.
+    case cpu(thread: Int, cpu: Int)
+    /// Thread `thread` starts an operation of its program.
+    case begin(thread: Int, Program.Operation)
+    /// The operation finished: `result` is "true"/"false" for acquires, nil otherwise.
+    case end(thread: Int, result: Bool?)
+    /// The operation was skipped (its ref is gone, or its acquire failed).
+    case skipped(thread: Int, Program.Operation)
+    /// Thread `thread` went to sleep in a wait, and the schedule ran `next`.
+    case blocked(thread: Int, next: Int)
+    /// Thread `thread` was woken by `by`'s signal.
+    case woken(thread: Int, by: Int)
+    /// Thread `thread` finished its program.
+    case finished(thread: Int)
+    /// The library reported a misuse on thread `thread`.
+    case misuse(thread: Int, RundownMisuse)
+}
+
+/// Renders a trace with one column per logical thread and each event on its own line.
+public enum TraceRenderer {
+    static let width = 30
+
+    public static func render(_ trace: [TraceEvent], threads: Int) -> String {
+        var lines: [String] = []
+        var header = "step  "
+        for thread in 0 ..< threads {
+            header += pad(thread == 0 ? "T0 owner" : "T\(thread) worker")
+        }
+        lines.append(header.trimmingTrailingSpaces())
+        lines.append(String(repeating: "-", count: 6 + width * threads))
+        for (step, event) in trace.enumerated() {
+            let (thread, text) = cell(event)
+            var line = String(step).leftPadded(to: 4) + "  "
+            for column in 0 ..< threads {
+                line += column == thread ? pad(text) : pad(column == thread ? "" : "")
+            }
+            lines.append(line.trimmingTrailingSpaces())
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func cell(_ event: TraceEvent) -> (Int, String) {
+        switch event {
+        case let .point(thread, kind, word, next):
+            return (thread, "  \(kind) [\(word)]" + (next != thread ? " -> T\(next)" : ""))
+        case let .cpu(thread, cpu): return (thread, "  on cpu \(cpu)")
+        case let .begin(thread, op): return (thread, "> \(op)")
+        case let .end(thread, result): return (thread, "< " + (result.map { $0 ? "true" : "false" } ?? "done"))
+        case let .skipped(thread, op): return (thread, "~ skip \(op)")
+        case let .blocked(thread, next): return (thread, "  zz sleeps -> T\(next)")
+        case let .woken(thread, by): return (thread, "  woken by T\(by)")
+        case let .finished(thread): return (thread, "= finished")
+        case let .misuse(thread, misuse): return (thread, "! misuse: \(misuse)")
+        }
+    }
+
+    static func pad(_ text: String) -> String {
+        let clipped = text.count > width - 1 ? String(text.prefix(width - 2)) + "~" : text
+        return clipped + String(repeating: " ", count: width - clipped.count)
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+    func trimmingTrailingSpaces() -> String {
+        var result = self
+        while result.last == " " { result.removeLast() }
+        return result
+    }
+}

@@ -1,0 +1,220 @@
+/// Turns fuzz input bytes into a program and a schedule, or rejects them.
+///
+/// Layout (format version 1):
+///
+///     byte 0      format version, must be 1
+///     byte 1      options: bits 0-1 ref kind (0 plain, 1 cache-aware allocated, 2 cache-aware in
+///                 caller memory; 3 is rejected), bits 2-3 CPU slots - 1, bit 4 two refs,
+///                 bits 5-7 reserved (must be 0)
+///     byte 2      shape: bits 0-2 workers, bits 3-7 allocation number that fails (0: none)
+///     byte 3      length L of the program section
+///     4 ..< 4+L   program bytes: one operation each (thread, kind, argument)
+///     4+L ...     schedule bytes: one per scheduling decision; when they run out, the running
+///                 thread keeps running and a CPU lookup answers thread index mod CPUs
+///
+/// The program section and the schedule never share a byte, so mutating one leaves the other's
+/// meaning alone. Every byte string either decodes or is rejected; nothing in it can crash the
+/// decoder. Programs for the contract-obeying modes obey the contract by construction.
+public struct Decoder {
+    public enum Mode: String, Sendable, CaseIterable {
+        /// One logical thread calling everything, differential against the reference model,
+        /// with allocation failure injection.
+        case apiSequence
+        /// An owner and up to four workers under the controlled scheduler.
+        case interleavings
+        /// Programs that break the contract on purpose.
+        case misuse
+
+        var maxWorkers: Int {
+            switch self {
+            case .apiSequence: return 0
+            case .interleavings: return 4
+            case .misuse: return 2
+            }
+        }
+    }
+
+    public static let formatVersion: UInt8 = 1
+    /// Operations per logical thread, beyond which program bytes are ignored.
+    public static let maxOperationsPerThread = 12
+
+    public enum Rejection: Error, Equatable, CustomStringConvertible {
+        case tooShort
+        case unknownVersion(UInt8)
+        case reservedBitsSet(byte: Int)
+        case unknownRefKind
+        case tooManyWorkers(Int, max: Int)
+        case failureInjectionNotAllowed
+
+        public var description: String {
+            switch self {
+            case .tooShort: return "fewer than 4 header bytes"
+            case let .unknownVersion(v): return "format version \(v) (expected \(Decoder.formatVersion))"
+            case let .reservedBitsSet(byte): return "reserved bits set in header byte \(byte)"
+            case .unknownRefKind: return "ref kind 3 is not defined"
+            case let .tooManyWorkers(n, max): return "\(n) workers (this target allows \(max))"
+            case .failureInjectionNotAllowed: return "allocation failure injection is for apiSequence only"
+            }
+        }
+    }
+
+    public let mode: Mode
+    public init(mode: Mode) { self.mode = mode }
+
+    /// Decodes `bytes` into a program and its schedule bytes.
+    public func decode(_ bytes: [UInt8]) throws(Rejection) -> (Program, [UInt8]) {
+        guard bytes.count >= 4 else { throw .tooShort }
+        guard bytes[0] == Decoder.formatVersion else { throw .unknownVersion(bytes[0]) }
+        let options = bytes[1]
+        guard options & 0xE0 == 0 else { throw .reservedBitsSet(byte: 1) }
+        guard let kind = Program.RefKind(rawValue: options & 3) else { throw .unknownRefKind }
+        let cpus = Int((options >> 2) & 3) + 1
+        let refCount = options & 0x10 != 0 ? 2 : 1
+        let workers = Int(bytes[2] & 7)
+        guard workers <= mode.maxWorkers else { throw .tooManyWorkers(workers, max: mode.maxWorkers) }
+        let failing = Int(bytes[2] >> 3)
+        guard failing == 0 || mode == .apiSequence else { throw .failureInjectionNotAllowed }
+        let length = min(Int(bytes[3]), bytes.count - 4)
+        let programBytes = bytes[4 ..< 4 + length]
+        let schedule = Array(bytes[(4 + length)...])
+
+        var builder = Builder(mode: mode, kind: kind, refCount: refCount, threads: 1 + workers)
+        for byte in programBytes { builder.add(byte) }
+        let program = Program(
+            refKind: kind, cpus: cpus, refCount: refCount, threads: builder.finish(),
+            failingAllocation: failing == 0 ? nil : failing)
+        return (program, schedule)
+    }
+
+    /// Builds each thread's operation list from program bytes, keeping the contract (or, for
+    /// misuse programs, breaking it only in ways the checked mode can see).
+    struct Builder {
+        let mode: Mode
+        let kind: Program.RefKind
+        let refCount: Int
+        var threads: [[Program.Operation]]
+        /// Protections each thread holds per ref, as the program would have them if every
+        /// acquire succeeded.
+        var holds: [[Int]]
+        /// Whether the owner has waited on each ref since it was (re)initialised.
+        var waited: [Bool]
+
+        init(mode: Mode, kind: Program.RefKind, refCount: Int, threads: Int) {
+            self.mode = mode
+            self.kind = kind
+            self.refCount = refCount
+            self.threads = Array(repeating: [], count: threads)
+            self.holds = Array(repeating: Array(repeating: 0, count: refCount), count: threads)
+            self.waited = Array(repeating: false, count: refCount)
+            for ref in 0 ..< refCount { self.threads[0].append(.create(ref: ref)) }
+        }
+
+        mutating func add(_ byte: UInt8) {
+            let thread = Int(byte & 7) % threads.count
+            let kind = Int((byte >> 3) & 7)
+            let argument = Int(byte >> 6)
+            let ref = refCount == 2 ? argument & 1 : 0
+            let count = 1 + argument
+            guard threads[thread].count < Decoder.maxOperationsPerThread + (thread == 0 ? refCount : 0) else { return }
+            switch mode {
+            case .misuse: addMisuse(thread: thread, kind: kind, ref: ref, count: count, argument: argument)
+            case .apiSequence: addSequential(kind: kind, ref: ref, count: count)
+            case .interleavings:
+                if thread == 0 { addOwner(kind: kind, ref: ref) } else { addWorker(thread: thread, kind: kind, ref: ref, count: count) }
+            }
+        }
+
+        /// A worker's step: acquire when it holds nothing, else touch or release part.
+        mutating func addWorker(thread: Int, kind: Int, ref: Int, count: Int) {
+            let held = holds[thread][ref]
+            if held == 0 {
+                threads[thread].append(.acquire(ref: ref, count: count))
+                holds[thread][ref] = count
+            } else if kind < 4 {
+                threads[thread].append(.touch(ref: ref))
+            } else {
+                let part = 1 + (count - 1) % held
+                threads[thread].append(.release(ref: ref, count: part))
+                holds[thread][ref] -= part
+            }
+        }
+
+        /// The owner's step: wait, then optionally completed, reinitialise (a new object).
+        mutating func addOwner(kind: Int, ref: Int) {
+            switch kind % 4 {
+            case 2 where waited[ref]:
+                threads[0].append(.completed(ref: ref))
+            case 3 where waited[ref]:
+                threads[0].append(.reinitialize(ref: ref))
+                waited[ref] = false
+            default:
+                threads[0].append(.wait(ref: ref))
+                waited[ref] = true
+            }
+        }
+
+        /// One thread doing everything in order: a wait only when it holds nothing (it would
+        /// wait for itself otherwise).
+        mutating func addSequential(kind: Int, ref: Int, count: Int) {
+            let held = holds[0][ref]
+            switch kind {
+            case 0, 1, 2, 3, 4:
+                addWorker(thread: 0, kind: kind, ref: ref, count: count)
+            default:
+                if held > 0 {
+                    threads[0].append(.release(ref: ref, count: held))
+                    holds[0][ref] = 0
+                } else {
+                    addOwner(kind: kind - 4, ref: ref)
+                }
+            }
+        }
+
+        /// Misuse programs: the worker acquires, releases (too much, too late), waits (a second
+        /// waiter); the owner waits, completes, reinitialises, frees and initialises again,
+        /// without regard to order. Touches only happen under protection (a touch of a freed
+        /// object is undefined behaviour, not a misuse the library can see).
+        mutating func addMisuse(thread: Int, kind: Int, ref: Int, count: Int, argument: Int) {
+            if thread == 0 {
+                switch kind {
+                case 0, 1: threads[0].append(.wait(ref: ref))
+                case 2: threads[0].append(.completed(ref: ref))
+                case 3: threads[0].append(.reinitialize(ref: ref))
+                case 4: threads[0].append(.destroy(ref: ref))
+                case 5 where self.kind != .cacheAwareAllocated:
+                    threads[0].append(.initializeAgain(ref: ref, tooSmall: argument >= 2 && self.kind != .plain))
+                default: threads[0].append(.wait(ref: ref))
+                }
+            } else {
+                switch kind {
+                case 0, 1: threads[thread].append(.acquire(ref: ref, count: count))
+                case 2: threads[thread].append(.touch(ref: ref))
+                case 3:
+                    // A worker waits only when it holds nothing on the ref, so it never waits
+                    // for itself (a hang, not a misuse).
+                    if holds[thread][ref] == 0 { threads[thread].append(.wait(ref: ref)) }
+                    else { threads[thread].append(.release(ref: ref, count: count)) }
+                default: threads[thread].append(.release(ref: ref, count: count))
+                }
+                if case let .acquire(r, n)? = threads[thread].last { holds[thread][r] += n }
+                if case let .release(r, n)? = threads[thread].last { holds[thread][r] = max(0, holds[thread][r] - n) }
+            }
+        }
+
+        /// Closes the program: workers give back what they hold, the owner waits if it has not
+        /// since the last reinitialise, then tears each ref down.
+        mutating func finish() -> [[Program.Operation]] {
+            for thread in threads.indices where mode != .misuse || thread > 0 {
+                for ref in 0 ..< refCount where holds[thread][ref] > 0 {
+                    threads[thread].append(.release(ref: ref, count: holds[thread][ref]))
+                    holds[thread][ref] = 0
+                }
+            }
+            for ref in 0 ..< refCount {
+                if mode != .misuse && !waited[ref] { threads[0].append(.wait(ref: ref)) }
+                threads[0].append(.destroy(ref: ref))
+            }
+            return threads
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Rundown
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The testing engine's front door, shared by the fuzz targets, the tests and the tools:
+/// bytes in, a verdict out.
+public enum Harness {
+    /// What one input did.
+    public enum Outcome {
+        /// The decoder refused the bytes (libFuzzer is told -1: not worth keeping).
+        case rejected(Decoder.Rejection)
+        /// The program ran and every oracle agreed.
+        case passed(program: Program, trace: [TraceEvent])
+        /// A finding.
+        case failed(program: Program, trace: [TraceEvent], failure: Failure)
+
+        public var failure: Failure? {
+            if case let .failed(_, _, failure) = self { return failure }
+            return nil
+        }
+    }
+
+    /// The negative control to run against, from `RUNDOWN_CONTROL` (a ``RundownFault`` raw
+    /// value); `.none` when unset. Unknown names stop the process with the list of valid ones.
+    public static let selectedFault: RundownFault = {
+        guard let name = getenv("RUNDOWN_CONTROL").map({ String(cString: $0) }), !name.isEmpty, name != "none" else {
+            return .none
+        }
+        guard let fault = RundownFault(rawValue: name) else {
+            let names = RundownFault.controls.map(\.rawValue).joined(separator: ", ")
+            fatalError("RUNDOWN_CONTROL=\(name) is not a negative control; valid: none, \(names)")
+        }
+        return fault
+    }()
+
+    /// Whether the interleaving features feed libFuzzer (`RUNDOWN_EXTRA_COUNTERS=0` turns them off).
+    public static let feedsCounters: Bool = {
+        getenv("RUNDOWN_EXTRA_COUNTERS").map { String(cString: $0) != "0" } ?? true
+    }()
+
+    /// Decodes and runs one input.
+    public static func run(_ bytes: [UInt8], mode: Decoder.Mode, fault: RundownFault = .none, feedsCounters: Bool = true) -> Outcome {
+        let decoded: (Program, [UInt8])
+        do {
+            decoded = try Decoder(mode: mode).decode(bytes)
+        } catch {
+            return .rejected(error)
+        }
+        let (program, schedule) = decoded
+        let runner = Runner.shared
+        runner.reset(program: program, mode: mode)
+        let result = runner.run(schedule: schedule, fault: fault, feedsCounters: feedsCounters)
+        if let failure = result.failure {
+            return .failed(program: program, trace: result.trace, failure: failure)
+        }
+        return .passed(program: program, trace: result.trace)
+    }
+
+    /// The readable account of an outcome: the program, the interleaving as it ran, the verdict.
+    public static func report(_ outcome: Outcome, mode: Decoder.Mode, fault: RundownFault) -> String {
+        switch outcome {
+        case let .rejected(why):
+            return "input rejected by the \(mode.rawValue) decoder: \(why)"
+        case let .passed(program, trace):
+            return program.listing + "\n\n" + TraceRenderer.render(trace, threads: program.threads.count)
+                + "\n\nverdict: PASS (\(mode.rawValue), control \(fault.rawValue))"
+        case let .failed(program, trace, failure):
+            return program.listing + "\n\n" + TraceRenderer.render(trace, threads: program.threads.count)
+                + "\n\nverdict: FAIL (\(mode.rawValue), control \(fault.rawValue)): \(failure)"
+        }
+    }
+
+    /// The whole body of a libFuzzer target: 0 for a kept input, -1 for a rejected one; a
+    /// finding prints its report and aborts, which libFuzzer records as a crash.
+    public static func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int, mode: Decoder.Mode) -> Int32 {
+        let bytes = size > 0 ? Array(UnsafeBufferPointer(start: data, count: size)) : []
+        let outcome = run(bytes, mode: mode, fault: selectedFault, feedsCounters: feedsCounters)
+        switch outcome {
+        case .rejected: return -1
+        case .passed: return 0
+        case let .failed(_, _, failure):
+            let text = report(outcome, mode: mode, fault: selectedFault)
+                + "\n==rundown-harness== FINDING \(failure.name): \(failure)\n"
+            writeToStandardError(text)
+            abort()
+        }
+    }
+}
+
+/// Writes `text` to file descriptor 2 in full (no buffering to lose on abort).
+func writeToStandardError(_ text: String) {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let written = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        if written <= 0 { return }
+        bytes = bytes.dropFirst(written)
+    }
+}

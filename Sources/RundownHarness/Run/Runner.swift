@@ -1,0 +1,399 @@
+import Rundown
+import Synchronization
+import _HarnessShims
+
+/// Runs one decoded program under the controlled scheduler against the real implementation
+/// (the library's entry points, checks included, on ``ControlledPlatform``) and judges it with
+/// the reference model, the spec's invariants and the object-lifetime oracle.
+public final class Runner {
+    public typealias Plain = PlainEntryPoints<ControlledPlatform>
+    public typealias CacheAware = CacheAwareEntryPoints<ControlledPlatform>
+
+    /// The pool tag every harness allocation is accounted to.
+    public static let tag: PoolTag = "Hrns"
+    /// Scheduling points after which a run counts as a livelock.
+    public static let stepBound = 20_000
+
+    /// One ref as the runner holds it.
+    struct Handle {
+        /// The plain word, or the cache-aware header.
+        var ref: UnsafeMutableRawPointer?
+        /// Caller memory (plain word or cache-aware buffer) that the runner owns.
+        var callerMemory: UnsafeMutableRawPointer?
+        var callerMemorySize = 0
+        /// The protected object: field 0 holds a generation check value, field 1 + t thread t's tally.
+        var object: UnsafeMutablePointer<Int>?
+        var generation = 0
+    }
+
+    var program = Program(refKind: .plain, cpus: 1, refCount: 0, threads: [])
+    var mode = Decoder.Mode.interleavings
+    var handles: [Handle] = []
+    var models: [RefModel] = []
+    /// Protections each thread holds per ref (real, as granted).
+    var holds: [[Int]] = []
+    /// Whether a thread's last acquire on a ref failed (its session is skipped).
+    var skipping: [[Bool]] = []
+    var allocationAttempts = 0
+    /// The misuse the current call commits, and on which thread.
+    var expected: (thread: Int, misuse: RundownMisuse)?
+    var misuseReported = false
+    unowned(unsafe) var scheduler: Scheduler = Scheduler.shared
+
+    /// One runner serves every run (see ``Scheduler``: abandoned runs keep their retains).
+    nonisolated(unsafe) public static let shared = Runner()
+
+    init() {}
+
+    /// Prepares a run of `program` in `mode`.
+    public func reset(program: Program, mode: Decoder.Mode) {
+        self.program = program
+        self.mode = mode
+        allocationAttempts = 0
+        expected = nil
+        misuseReported = false
+        let origin: RundownOrigin = program.refKind == .cacheAwareAllocated ? .allocated : .callerMemory
+        handles = Array(repeating: Handle(), count: program.refCount)
+        models = Array(repeating: RefModel(origin: origin), count: program.refCount)
+        holds = Array(repeating: Array(repeating: 0, count: program.refCount), count: program.threads.count)
+        skipping = Array(repeating: Array(repeating: false, count: program.refCount), count: program.threads.count)
+    }
+
+    /// The outcome of a run.
+    public struct Result {
+        public var failure: Failure?
+        public var trace: [TraceEvent]
+        /// Scheduling points executed.
+        public var steps: Int
+    }
+
+    /// Runs the program with `schedule`, the library switched to `fault`.
+    public func run(schedule: [UInt8], fault: RundownFault, feedsCounters: Bool = true) -> Result {
+        RundownChecking.isEnabled = true
+        RundownChecking.resetShadow()
+        if let failing = program.failingAllocation {
+            RundownPool.injectFailures(.nth(failing), tag: Runner.tag)
+        }
+        RundownMisuse.interceptor = { misuse, _, _ in Runner.intercept(misuse) }
+        defer {
+            RundownMisuse.interceptor = nil
+            RundownPool.stopInjectingFailures(tag: Runner.tag)
+        }
+        scheduler = Scheduler.shared
+        scheduler.reset(
+            threads: program.threads.count, body: { Runner.current!.runThread($0) }, schedule: ScheduleBytes(schedule),
+            cpuCount: program.cpus, fault: fault, stepBound: Runner.stepBound, feedsCounters: feedsCounters,
+            onPoint: { Runner.current!.checkInvariants() })
+        Runner.current = self
+        scheduler.run()
+        var failure = scheduler.failure
+        let finishedNormally = failure == nil && !misuseReported
+        if failure == nil, mode == .misuse, !misuseReported, let expected {
+            failure = .missedMisuse(thread: expected.thread, expected: expected.misuse)
+        }
+        cleanUp()
+        if finishedNormally, failure == nil {
+            let usage = RundownPool.usage(tag: Runner.tag)
+            if usage != PoolUsage() { failure = .leak(usage) }
+        }
+        return Result(failure: failure, trace: scheduler.trace, steps: scheduler.steps)
+    }
+
+    /// The interceptor for misuse reports: judged against the model, then the run ends.
+    static func intercept(_ misuse: RundownMisuse) -> Never {
+        let scheduler = Scheduler.active!
+        let runner = current!
+        let thread = scheduler.current
+        scheduler.trace.append(.misuse(thread: thread, misuse))
+        guard runner.mode == .misuse else { scheduler.fail(.unexpectedMisuse(thread: thread, misuse)) }
+        guard let expected = runner.expected else { scheduler.fail(.unexpectedMisuse(thread: thread, misuse)) }
+        guard misuse.matches(expected.misuse) else {
+            scheduler.fail(.wrongMisuse(thread: thread, expected: expected.misuse, reported: misuse))
+        }
+        runner.misuseReported = true
+        scheduler.stop()
+    }
+
+    /// The runner of the run in progress (the interceptor's way back in).
+    nonisolated(unsafe) static var current: Runner?
+
+    func runThread(_ thread: Int) {
+        for operation in program.threads[thread] {
+            perform(operation, thread: thread)
+        }
+    }
+
+    // MARK: - Operations
+
+    func perform(_ operation: Program.Operation, thread: Int) {
+        let r = operation.ref
+        if case .create = operation {} else if handles[r].ref == nil || (models[r].phase == .freed && mode != .misuse) {
+            scheduler.trace.append(.skipped(thread: thread, operation))
+            return
+        }
+        // A touch happens only under protection; in programs that keep the contract a release
+        // without protection means its session's acquire failed: both are skipped.
+        let unprotected = holds[thread][r] == 0
+        if operation.isTouch && unprotected || operation.isRelease && unprotected && mode != .misuse {
+            scheduler.trace.append(.skipped(thread: thread, operation))
+            return
+        }
+        expected = nil
+        if mode == .misuse, let misuse = models[r].misuse(of: operation, kind: program.refKind) {
+            expected = (thread, misuse)
+        }
+        scheduler.trace.append(.begin(thread: thread, operation))
+        var result: Bool?
+        switch operation {
+        case .create: create(r, thread: thread)
+        case let .acquire(_, count): result = acquire(r, count: count, thread: thread)
+        case let .release(_, count): release(r, count: count, thread: thread)
+        case .touch: touch(r, thread: thread)
+        case .wait: wait(r, thread: thread)
+        case .completed: completed(r)
+        case .reinitialize: reinitialize(r)
+        case .destroy: destroy(r, thread: thread)
+        case let .initializeAgain(_, tooSmall): initializeAgain(r, tooSmall: tooSmall)
+        }
+        if let expected, mode == .misuse {
+            scheduler.fail(.missedMisuse(thread: expected.thread, expected: expected.misuse))
+        }
+        scheduler.trace.append(.end(thread: thread, result: result))
+    }
+
+    func fail(_ thread: Int, _ what: String) -> Never {
+        scheduler.fail(.oracle(thread: thread, what: what))
+    }
+
+    func create(_ r: Int, thread: Int) {
+        var handle = Handle()
+        switch program.refKind {
+        case .plain:
+            let word = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
+            handle.callerMemory = word
+            handle.callerMemorySize = 8
+            Plain.initialize(word.bindMemory(to: Atomic<UInt>.self, capacity: 1), origin: .callerMemory, call: "ExInitializeRundownProtection")
+            handle.ref = word
+        case .cacheAwareCallerMemory:
+            let size = CacheAware.sizeOf
+            let memory = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
+            handle.callerMemory = memory
+            handle.callerMemorySize = size
+            CacheAware.initialize(memory, size: size, origin: .callerMemory, call: "ExInitializeRundownProtectionCacheAware")
+            handle.ref = memory
+        case .cacheAwareAllocated:
+            // The model of the pool: which attempt numbers this Allocate makes, and whether the
+            // injected failure hits one of them.
+            let first = allocationAttempts + 1
+            let failing = program.failingAllocation
+            let expectNil = failing == first || failing == first + 1
+            allocationAttempts += failing == first ? 1 : 2
+            let ref = CacheAware.allocate(poolType: .nonPaged, tag: Runner.tag, call: "ExAllocateCacheAwareRundownProtection")
+            if (ref == nil) != expectNil {
+                fail(thread, "Allocate returned \(ref == nil ? "NULL" : "a ref") but allocation #\(failing.map(String.init) ?? "none") was set to fail (attempts \(first)...)")
+            }
+            handle.ref = ref
+        }
+        handles[r] = handle
+        guard handle.ref != nil else { return }
+        models[r].phase = .live
+        publishObject(r)
+    }
+
+    /// A new protected object for ref `r`, before accessors can see the ref (re)opened.
+    func publishObject(_ r: Int) {
+        let object = UnsafeMutablePointer<Int>.allocate(capacity: 1 + program.threads.count)
+        object.initialize(repeating: 0, count: 1 + program.threads.count)
+        handles[r].generation += 1
+        object[0] = 1000 + handles[r].generation
+        handles[r].object = object
+        models[r].objectAlive = true
+    }
+
+    func freeObject(_ r: Int) {
+        guard let object = handles[r].object else { return }
+        object.deallocate()
+        handles[r].object = nil
+        models[r].objectAlive = false
+    }
+
+    func acquire(_ r: Int, count: Int, thread: Int) -> Bool {
+        let ref = handles[r].ref!
+        let granted: Bool
+        if program.refKind == .plain {
+            granted = Plain.acquire(ref.assumingMemoryBound(to: Atomic<UInt>.self), count: count, call: "ExAcquireRundownProtectionEx")
+        } else {
+            granted = CacheAware.acquire(ref, CacheAwareLayout(header: ref), count: count, call: "ExAcquireRundownProtectionCacheAwareEx")
+        }
+        let phase = models[r].phase
+        if granted {
+            if phase == .runDown || phase == .completed {
+                fail(thread, "acquire r\(r) x\(count) succeeded after the owner's wait returned (rundown must refuse it)")
+            }
+            holds[thread][r] += count
+            models[r].outstanding += count
+            skipping[thread][r] = false
+        } else {
+            if phase == .live {
+                fail(thread, "acquire r\(r) x\(count) failed on a live ref (no wait has started)")
+            }
+            skipping[thread][r] = true
+        }
+        return granted
+    }
+
+    func release(_ r: Int, count: Int, thread: Int) {
+        let ref = handles[r].ref!
+        if program.refKind == .plain {
+            Plain.release(ref.assumingMemoryBound(to: Atomic<UInt>.self), count: count, call: "ExReleaseRundownProtectionEx")
+        } else {
+            CacheAware.release(ref, CacheAwareLayout(header: ref), count: count, call: "ExReleaseRundownProtectionCacheAwareEx")
+        }
+        holds[thread][r] -= count
+        models[r].outstanding -= count
+    }
+
+    /// Uses the protected object: only legal while protected and before the owner frees it.
+    func touch(_ r: Int, thread: Int) {
+        guard models[r].objectAlive, let object = handles[r].object else {
+            fail(thread, "T\(thread) uses r\(r)'s object while protected, but the owner already freed it")
+        }
+        guard object[0] == 1000 + handles[r].generation else {
+            fail(thread, "r\(r)'s object holds \(object[0]), expected generation \(1000 + handles[r].generation)")
+        }
+        object[1 + thread] += 1
+    }
+
+    func wait(_ r: Int, thread: Int) {
+        let ref = handles[r].ref!
+        let before = models[r].phase
+        if before == .live { models[r].phase = .waiting }
+        if program.refKind == .plain {
+            Plain.waitForRelease(ref.assumingMemoryBound(to: Atomic<UInt>.self), call: "ExWaitForRundownProtectionRelease")
+        } else {
+            CacheAware.waitForRelease(ref, CacheAwareLayout(header: ref), call: "ExWaitForRundownProtectionReleaseCacheAware")
+        }
+        let outstanding = models[r].outstanding
+        if outstanding != 0 {
+            fail(thread, "wait r\(r) returned while \(outstanding) protection(s) are outstanding (held by "
+                + holders(r).map { "T\($0.0) x\($0.1)" }.joined(separator: ", ") + ")")
+        }
+        if models[r].phase == .waiting { models[r].phase = .runDown }
+        // The real usage pattern: the owner tears the object down the moment the wait returns.
+        freeObject(r)
+    }
+
+    func holders(_ r: Int) -> [(Int, Int)] {
+        holds.indices.compactMap { holds[$0][r] > 0 ? ($0, holds[$0][r]) : nil }
+    }
+
+    func completed(_ r: Int) {
+        let ref = handles[r].ref!
+        if program.refKind == .plain {
+            Plain.rundownCompleted(ref.assumingMemoryBound(to: Atomic<UInt>.self), call: "ExRundownCompleted")
+        } else {
+            CacheAware.rundownCompleted(ref, CacheAwareLayout(header: ref), call: "ExRundownCompletedCacheAware")
+        }
+        models[r].phase = .completed
+    }
+
+    func reinitialize(_ r: Int) {
+        let ref = handles[r].ref!
+        let before = models[r].phase
+        if before == .runDown || before == .completed {
+            publishObject(r)
+            models[r].phase = .reinitializing
+        }
+        if program.refKind == .plain {
+            Plain.reinitialize(ref.assumingMemoryBound(to: Atomic<UInt>.self), call: "ExReInitializeRundownProtection")
+        } else {
+            CacheAware.reinitialize(ref, CacheAwareLayout(header: ref), call: "ExReInitializeRundownProtectionCacheAware")
+        }
+        models[r].phase = .live
+    }
+
+    func destroy(_ r: Int, thread: Int) {
+        if mode != .misuse {
+            // Accessors must be done with the ref before its memory goes away.
+            scheduler.joinOthers()
+        }
+        freeObject(r)
+        switch program.refKind {
+        case .cacheAwareAllocated:
+            CacheAware.free(handles[r].ref!, call: "ExFreeCacheAwareRundownProtection")
+            models[r].phase = .freed
+        case .cacheAwareCallerMemory:
+            if mode == .misuse {
+                CacheAware.free(handles[r].ref!, call: "ExFreeCacheAwareRundownProtection")
+            }
+            models[r].phase = .freed
+        case .plain:
+            // A plain ref has no Free: its word simply stops being used. Misuse programs keep
+            // calling it, which is no misuse the library can see, so it stays live for them.
+            if mode != .misuse { models[r].phase = .freed }
+        }
+    }
+
+    func initializeAgain(_ r: Int, tooSmall: Bool) {
+        let ref = handles[r].ref!
+        if program.refKind == .plain {
+            Plain.initialize(ref.assumingMemoryBound(to: Atomic<UInt>.self), origin: .callerMemory, call: "ExInitializeRundownProtection")
+        } else {
+            let size = tooSmall ? CacheAware.sizeOf - 1 : handles[r].callerMemorySize
+            CacheAware.initialize(ref, size: size, origin: .callerMemory, call: "ExInitializeRundownProtectionCacheAware")
+        }
+        models[r] = RefModel(origin: models[r].origin)
+        models[r].phase = .live
+        if handles[r].object == nil { publishObject(r) }
+    }
+
+    // MARK: - Invariants (checked at every scheduling point)
+
+    /// For every ref in a settled phase: a live ref's words sum to twice the outstanding count;
+    /// a run-down or completed ref has every word exactly run down.
+    func checkInvariants() {
+        for r in handles.indices {
+            guard let ref = handles[r].ref else { continue }
+            let phase = models[r].phase
+            guard phase == .live || phase == .runDown || phase == .completed else { continue }
+            let words: [UInt]
+            if program.refKind == .plain {
+                words = [ref.load(as: UInt.self)]
+            } else {
+                let layout = CacheAwareLayout(header: ref)
+                words = (0 ..< layout.count).map { layout.slot($0).pointee.load(ordering: .relaxed) }
+            }
+            if phase == .live {
+                let sum = words.reduce(0, &+)
+                if sum != UInt(2 * models[r].outstanding) {
+                    fail(scheduler.current, "invariant: r\(r) is live with \(models[r].outstanding) outstanding but its word(s) "
+                        + words.map { "0x" + String($0, radix: 16) }.joined(separator: ", ") + " sum to \(Int(bitPattern: sum) / 2) protection(s)")
+                }
+            } else if words.contains(where: { $0 != RundownWordState.active }) {
+                fail(scheduler.current, "invariant: r\(r) is run down but its word(s) are "
+                    + words.map { "0x" + String($0, radix: 16) }.joined(separator: ", ") + " (each must be exactly 1)")
+            }
+        }
+    }
+
+    /// Frees whatever the run left behind (an abandoned run may leave refs mid-way).
+    func cleanUp() {
+        for r in handles.indices {
+            if let object = handles[r].object { object.deallocate() }
+            if program.refKind == .cacheAwareAllocated, let header = handles[r].ref, models[r].phase != .freed {
+                let owner = CacheAwareLayout.owner(header: header)
+                if let slots = UnsafeMutableRawPointer(bitPattern: owner) { RundownPool.free(slots) }
+                RundownPool.free(header)
+            }
+            handles[r].callerMemory?.deallocate()
+            handles[r] = Handle()
+        }
+        Runner.current = nil
+    }
+}
+
+extension Program.Operation {
+    var isAcquire: Bool { if case .acquire = self { return true } else { return false } }
+    var isTouch: Bool { if case .touch = self { return true } else { return false } }
+    var isRelease: Bool { if case .release = self { return true } else { return false } }
+}

@@ -1,0 +1,169 @@
+#define _GNU_SOURCE
+#include "harness_shims.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+// AddressSanitizer must be told when the stack changes under it; these are weak so that a
+// build without ASan links without them.
+void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom, size_t size) __attribute__((weak));
+void __sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bottom_old, size_t *size_old) __attribute__((weak));
+void __asan_unpoison_memory_region(const volatile void *addr, size_t size) __attribute__((weak));
+
+// The raw switch: saves callee-saved registers and the stack pointer of the current context in
+// *save_sp, loads `to_sp`, restores that context's registers and returns into it.
+void rundown_fiber_swap(void **save_sp, void *to_sp);
+
+#if defined(__x86_64__)
+__asm__(
+    ".text\n"
+    ".globl rundown_fiber_swap\n"
+    ".type rundown_fiber_swap,@function\n"
+    "rundown_fiber_swap:\n"
+    "    pushq %rbp\n"
+    "    pushq %rbx\n"
+    "    pushq %r12\n"
+    "    pushq %r13\n"
+    "    pushq %r14\n"
+    "    pushq %r15\n"
+    "    movq %rsp, (%rdi)\n"
+    "    movq %rsi, %rsp\n"
+    "    popq %r15\n"
+    "    popq %r14\n"
+    "    popq %r13\n"
+    "    popq %r12\n"
+    "    popq %rbx\n"
+    "    popq %rbp\n"
+    "    ret\n"
+    ".size rundown_fiber_swap, .-rundown_fiber_swap\n"
+    // First entry into a fiber: r12 holds the C entry, r13 its argument.
+    ".globl rundown_fiber_trampoline\n"
+    ".type rundown_fiber_trampoline,@function\n"
+    "rundown_fiber_trampoline:\n"
+    "    movq %r13, %rdi\n"
+    "    callq *%r12\n"
+    "    ud2\n"
+    ".size rundown_fiber_trampoline, .-rundown_fiber_trampoline\n");
+#elif defined(__aarch64__)
+__asm__(
+    ".text\n"
+    ".globl rundown_fiber_swap\n"
+    ".type rundown_fiber_swap,%function\n"
+    "rundown_fiber_swap:\n"
+    "    sub sp, sp, #160\n"
+    "    stp x19, x20, [sp, #0]\n"
+    "    stp x21, x22, [sp, #16]\n"
+    "    stp x23, x24, [sp, #32]\n"
+    "    stp x25, x26, [sp, #48]\n"
+    "    stp x27, x28, [sp, #64]\n"
+    "    stp x29, x30, [sp, #80]\n"
+    "    stp d8, d9, [sp, #96]\n"
+    "    stp d10, d11, [sp, #112]\n"
+    "    stp d12, d13, [sp, #128]\n"
+    "    stp d14, d15, [sp, #144]\n"
+    "    mov x9, sp\n"
+    "    str x9, [x0]\n"
+    "    mov sp, x1\n"
+    "    ldp x19, x20, [sp, #0]\n"
+    "    ldp x21, x22, [sp, #16]\n"
+    "    ldp x23, x24, [sp, #32]\n"
+    "    ldp x25, x26, [sp, #48]\n"
+    "    ldp x27, x28, [sp, #64]\n"
+    "    ldp x29, x30, [sp, #80]\n"
+    "    ldp d8, d9, [sp, #96]\n"
+    "    ldp d10, d11, [sp, #112]\n"
+    "    ldp d12, d13, [sp, #128]\n"
+    "    ldp d14, d15, [sp, #144]\n"
+    "    add sp, sp, #160\n"
+    "    ret\n"
+    ".globl rundown_fiber_trampoline\n"
+    ".type rundown_fiber_trampoline,%function\n"
+    "rundown_fiber_trampoline:\n"
+    "    mov x0, x20\n"
+    "    blr x19\n"
+    "    brk #0\n");
+#else
+#error "rundown fibers support x86-64 and AArch64"
+#endif
+
+void rundown_fiber_trampoline(void);
+
+void rundown_fiber_adopt_thread(rundown_fiber *fiber) {
+    pthread_attr_t attributes;
+    void *bottom = NULL;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attributes) == 0) {
+        pthread_attr_getstack(&attributes, &bottom, &size);
+        pthread_attr_destroy(&attributes);
+    }
+    fiber->sp = NULL;
+    fiber->stack_bottom = bottom;
+    fiber->stack_size = size;
+    fiber->fake_stack = NULL;
+}
+
+int rundown_fiber_create(rundown_fiber *fiber, size_t size) {
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size = (size + page - 1) & ~(page - 1);
+    char *memory = mmap(NULL, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) return errno;
+    mprotect(memory, page, PROT_NONE);  // guard page: a stack overflow faults instead of corrupting
+    fiber->stack_bottom = memory + page;
+    fiber->stack_size = size;
+    fiber->sp = NULL;
+    fiber->fake_stack = NULL;
+    return 0;
+}
+
+void rundown_fiber_destroy(rundown_fiber *fiber) {
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    munmap((char *)fiber->stack_bottom - page, fiber->stack_size + page);
+}
+
+static void rundown_fiber_begin(void *argument) {
+    rundown_fiber *fiber = argument;
+    if (__sanitizer_finish_switch_fiber) __sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+    fiber->entry(fiber->argument);
+    // Every Swift frame of the logical thread is gone now (nothing it retained is leaked).
+    rundown_fiber_switch(fiber, fiber->exit_to);
+    __builtin_trap();  // a finished fiber is never resumed
+}
+
+void rundown_fiber_prepare(rundown_fiber *fiber, void (*entry)(void *), void *argument) {
+    fiber->entry = entry;
+    fiber->argument = argument;
+    fiber->fake_stack = NULL;
+    // A fiber abandoned mid-run leaves its frames' redzones poisoned; the next run reuses the
+    // stack with other frames, so start from a clean shadow.
+    if (__asan_unpoison_memory_region) __asan_unpoison_memory_region(fiber->stack_bottom, fiber->stack_size);
+    uintptr_t top = ((uintptr_t)fiber->stack_bottom + fiber->stack_size) & ~(uintptr_t)15;
+#if defined(__x86_64__)
+    // Popped by rundown_fiber_swap: r15 r14 r13 r12 rbx rbp, then the return address. After the
+    // return the stack pointer must be 16-byte aligned (the trampoline's call pushes 8).
+    uintptr_t *frame = (uintptr_t *)(top - 8 * 9);
+    frame[0] = 0;                                   // r15
+    frame[1] = 0;                                   // r14
+    frame[2] = (uintptr_t)fiber;                    // r13: argument
+    frame[3] = (uintptr_t)rundown_fiber_begin;      // r12: entry
+    frame[4] = 0;                                   // rbx
+    frame[5] = 0;                                   // rbp
+    frame[6] = (uintptr_t)rundown_fiber_trampoline; // return address
+    fiber->sp = frame;
+#else
+    uintptr_t *frame = (uintptr_t *)(top - 160);
+    for (int i = 0; i < 20; i++) frame[i] = 0;
+    frame[0] = (uintptr_t)rundown_fiber_begin;      // x19: entry
+    frame[1] = (uintptr_t)fiber;                    // x20: argument
+    frame[11] = (uintptr_t)rundown_fiber_trampoline; // x30: return address
+    fiber->sp = frame;
+#endif
+}
+
+void rundown_fiber_switch(rundown_fiber *from, rundown_fiber *to) {
+    if (__sanitizer_start_switch_fiber) __sanitizer_start_switch_fiber(&from->fake_stack, to->stack_bottom, to->stack_size);
+    rundown_fiber_swap(&from->sp, to->sp);
+    if (__sanitizer_finish_switch_fiber) __sanitizer_finish_switch_fiber(from->fake_stack, NULL, NULL);
+}
