@@ -16,6 +16,7 @@ let package = Package(
         // A shared object for C programs: link `-lRundownShared` and include `rundown.h`.
         .library(name: "RundownShared", type: .dynamic, targets: ["Rundown"]),
         .executable(name: "rundown-bench", targets: ["rundown-bench"]),
+        .executable(name: "rundown-replay", targets: ["rundown-replay"]),
     ],
     targets: [
         .target(
@@ -31,6 +32,7 @@ let package = Package(
         .target(name: "RundownHarness", dependencies: ["Rundown", "_HarnessShims"]),
         .target(name: "Rundown", dependencies: ["_RundownShims"]),
         .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_RundownShims"]),
+        .executableTarget(name: "rundown-replay", dependencies: ["Rundown", "RundownHarness"]),
         .testTarget(name: "RundownTests", dependencies: ["Rundown", "_RundownShims"]),
         .testTarget(name: "RundownHarnessTests", dependencies: ["RundownHarness", "Rundown"]),
     ]

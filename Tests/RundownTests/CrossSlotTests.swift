@@ -74,3 +74,20 @@ struct CrossSlotTests {
         #expect((0 ..< 5).allSatisfy { test.slot($0) == 0 })
     }
 }
+
+extension CrossSlotTests {
+    @Test("during a reinitialise, a release that meets a slot not yet reset goes to slot 0")
+    func releaseDuringReinitialize() {
+        let test = TestLayout(slots: 3)
+        let ref = UnsafeRawPointer(test.memory)
+        Algorithm.waitForRelease(test.layout, call: Self.call, ref: ref)
+        // The owner's reinitialise has reset slot 0 only (it resets slot 0 first).
+        test.layout.slot(0).pointee.store(0, ordering: .relaxed)
+        on(0)
+        #expect(Algorithm.acquire(test.layout, delta: 2, call: Self.call, ref: ref))
+        on(2)
+        Algorithm.release(test.layout, delta: 2, call: Self.call, ref: ref)
+        #expect(test.slot(0) == 0)
+        #expect(test.slot(2) == RundownWordState.active, "the slot awaiting its reset is untouched")
+    }
+}

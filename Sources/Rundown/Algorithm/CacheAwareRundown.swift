@@ -16,7 +16,9 @@ public enum CacheAwareRundown<Platform: RundownPlatform> {
     /// all slots means anything, so a slot may wrap below zero.
     @inlinable @inline(__always)
     public static func release(_ layout: CacheAwareLayout, delta: UInt, call: StaticString, ref: UnsafeRawPointer) {
-        Word.release(layout.slot(forCPU: Platform.currentCPU()), delta: delta, checkTotal: false, call: call, ref: ref)
+        Word.release(
+            layout.slot(forCPU: Platform.currentCPU()), delta: delta, checkTotal: false, firstSlot: layout.slot(0),
+            call: call, ref: ref)
     }
 
     /// Closes every slot and waits for the sum of their counts to drain. Returns at once when
@@ -105,6 +107,10 @@ public enum CacheAwareRundown<Platform: RundownPlatform> {
     }
 
     /// Makes every slot live again with no protections. Traps unless a wait has finished.
+    ///
+    /// Accessors may race with it: an acquire on a slot already reset succeeds, one on a slot
+    /// not yet reset fails. Slot 0 is reset first, so a release that meets a slot not yet reset
+    /// can go to slot 0 instead (see ``PlainRundown/releaseDuringRundown``).
     public static func reinitialize(_ layout: CacheAwareLayout, call: StaticString, ref: UnsafeRawPointer) {
         requireRunDown(layout, without: RundownMisuse.reinitializeWithoutWait, call: call, ref: ref)
         for index in 0 ..< layout.count {

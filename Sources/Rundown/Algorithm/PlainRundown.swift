@@ -41,17 +41,20 @@ public enum PlainRundown<Platform: RundownPlatform> {
 
     /// Drops `delta / 2` protections.
     ///
-    /// - Parameter checkTotal: trap if the count would go below zero. True for a plain ref;
-    ///   false for a cache-aware slot (a release may land on another CPU's slot).
+    /// - Parameters:
+    ///   - checkTotal: trap if the count would go below zero. True for a plain ref; false for a
+    ///     cache-aware slot (a release may land on another CPU's slot).
+    ///   - firstSlot: for a cache-aware slot, slot 0 of its ref (see ``releaseDuringRundown``).
     @inlinable @inline(__always)
     public static func release(
-        _ word: RundownWord, delta: UInt, checkTotal: Bool, call: StaticString, ref: UnsafeRawPointer
+        _ word: RundownWord, delta: UInt, checkTotal: Bool, firstSlot: RundownWord? = nil,
+        call: StaticString, ref: UnsafeRawPointer
     ) {
         var current = Platform.load(word, ordering: .relaxed)
         var firstPass = true
         while true {
             if current & State.active != 0 && (firstPass || Platform.fault != .releaseRetrySkipsActiveCheck) {
-                releaseDuringRundown(word, delta: delta, call: call, ref: ref)
+                releaseDuringRundown(word, delta: delta, firstSlot: firstSlot, call: call, ref: ref)
                 return
             }
             firstPass = false
@@ -71,15 +74,25 @@ public enum PlainRundown<Platform: RundownPlatform> {
     }
 
     /// The release path once rundown has begun: drain the waiter's wait block.
+    ///
+    /// A word that is exactly run down has no wait block. On a cache-aware ref that means either
+    /// a stray release (misuse) or a reinitialisation in progress: the owner resets slot 0
+    /// first, so a protection acquired on an already reset slot can be released on slot 0
+    /// while this slot still waits for its reset. Only when slot 0 is run down too is the
+    /// release a misuse.
     @inline(never)
     public static func releaseDuringRundown(
-        _ word: RundownWord, delta: UInt, call: StaticString, ref: UnsafeRawPointer
+        _ word: RundownWord, delta: UInt, firstSlot: RundownWord?, call: StaticString, ref: UnsafeRawPointer
     ) {
         // Acquiring: pairs with the waiter's releasing CAS that published the block, so the
         // block's count and event are initialised before we touch them.
         let current = Platform.load(word, ordering: .acquiring)
         let released = Int(delta >> State.countShift)
         if current == State.active {
+            if let firstSlot, firstSlot != word {
+                release(firstSlot, delta: delta, checkTotal: false, call: call, ref: ref)
+                return
+            }
             RundownMisuse.report(.releaseAfterRundown(released: released), call: call, ref: ref)
         }
         drain(WaitBlock(marker: current), count: Platform.fault == .drainSubtractsWordDelta ? 2 * released : released)

@@ -66,8 +66,11 @@ public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
         if outstanding != 0 {
             RundownMisuse.report(.freeWithProtectionsOutstanding(outstanding: outstanding), call: call, ref: header)
         }
-        RundownPool.free(slots)
-        RundownPool.free(header)
+        // In checked mode the memory stays in quarantine for a while, so that a call that races
+        // with this Free meets the shadow's use-after-free report rather than reused memory.
+        let quarantine = RundownChecking.isEnabled
+        RundownPool.free(slots, quarantine: quarantine)
+        RundownPool.free(header, quarantine: quarantine)
     }
 
     @inlinable @inline(__always)

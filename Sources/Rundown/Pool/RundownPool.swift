@@ -55,7 +55,12 @@ public enum RundownPool {
         var blocks: [UInt: (tag: UInt32, bytes: Int)] = [:]
         /// Failure plans by tag; the `nil` key applies to every tag without its own plan.
         var injections: [UInt32?: Injection] = [:]
+        /// Blocks freed in quarantine, oldest first: accounted as freed, returned to the heap later.
+        var quarantine: [UnsafeMutableRawPointer] = []
     }
+
+    /// Blocks kept in quarantine before they go back to the heap.
+    static let quarantineCapacity = 256
 
     static let state = Locked(State())
 
@@ -81,15 +86,21 @@ public enum RundownPool {
 
     /// Frees a block from ``allocate(byteCount:alignment:tag:)``. Returns false (and frees
     /// nothing) if the block is not one this pool handed out.
+    ///
+    /// - Parameter quarantine: account the block as freed now but keep its memory for a while
+    ///   (the checked mode does this so that a call racing with Free is reported as use after
+    ///   free instead of touching memory the heap already reused).
     @discardableResult
-    public static func free(_ memory: UnsafeMutableRawPointer) -> Bool {
-        let known = state.withLock { state -> Bool in
-            guard let block = state.blocks.removeValue(forKey: UInt(bitPattern: memory)) else { return false }
+    public static func free(_ memory: UnsafeMutableRawPointer, quarantine: Bool = false) -> Bool {
+        let (known, evicted) = state.withLock { state -> (Bool, UnsafeMutableRawPointer?) in
+            guard let block = state.blocks.removeValue(forKey: UInt(bitPattern: memory)) else { return (false, nil) }
             state.usage[block.tag]!.bytes -= block.bytes
             state.usage[block.tag]!.blocks -= 1
-            return true
+            guard quarantine else { return (true, memory) }
+            state.quarantine.append(memory)
+            return (true, state.quarantine.count > quarantineCapacity ? state.quarantine.removeFirst() : nil)
         }
-        if known { Glibc.free(memory) }
+        if let evicted { Glibc.free(evicted) }
         return known
     }
 

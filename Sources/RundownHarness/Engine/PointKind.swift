@@ -1,6 +1,8 @@
 /// What a logical thread is about to do at a scheduling point.
 public enum PointKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case load, store, compareExchange, add, resetEvent, signalEvent, waitEvent, currentCPU
+    /// The start of an API call: lets the schedule order whole calls, not only their steps.
+    case call
 
     public var description: String {
         switch self {
@@ -12,6 +14,7 @@ public enum PointKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .signalEvent: return "signal"
         case .waitEvent: return "sleep"
         case .currentCPU: return "cpu?"
+        case .call: return "call"
         }
     }
 }

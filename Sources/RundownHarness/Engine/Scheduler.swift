@@ -64,6 +64,8 @@ final class Scheduler {
         self.current = -1
         self.steps = 0
         self.failure = nil
+        self.gateOpen = false
+        self.exclusive = nil
         self.lastFeature = 0
         self.trace = []
         trace.reserveCapacity(256)
@@ -131,6 +133,7 @@ final class Scheduler {
     /// run, else the lowest runnable thread. Nil if none can run.
     @inline(__always)
     func choose(preferring: Int) -> Int? {
+        if let exclusive, states[exclusive] == .runnable { return exclusive }
         var runnable = 0
         for state in states where state == .runnable { runnable += 1 }
         if runnable == 0 { return nil }
@@ -185,7 +188,10 @@ final class Scheduler {
             states[me] = .blocked(UInt(bitPattern: event))
             guard let next = choose(preferring: me) else { fail(.deadlock(blocked: blockedThreads)) }
             trace.append(.blocked(thread: me, next: next))
+            let wasExclusive = exclusive == me
+            if wasExclusive { exclusive = nil }
             transfer(to: next)
+            if wasExclusive { exclusive = me }
         }
     }
 
@@ -203,6 +209,30 @@ final class Scheduler {
 
     /// The key a joining thread is blocked on (no event has this address).
     static let joinKey = UInt.max
+    /// The key a worker waiting for the owner's set-up is blocked on.
+    static let gateKey = UInt.max - 1
+    var gateOpen = false
+    /// While set, only this thread runs (a step no other thread may interleave with).
+    var exclusive: Int?
+
+    /// Blocks the calling thread until ``openGate()``.
+    func awaitGate() {
+        let me = current
+        while !gateOpen {
+            states[me] = .blocked(Scheduler.gateKey)
+            guard let next = choose(preferring: me) else { fail(.deadlock(blocked: blockedThreads)) }
+            trace.append(.blocked(thread: me, next: next))
+            transfer(to: next)
+        }
+    }
+
+    /// Lets every thread waiting in ``awaitGate()`` run.
+    func openGate() {
+        gateOpen = true
+        for index in states.indices where states[index] == .blocked(Scheduler.gateKey) {
+            states[index] = .runnable
+        }
+    }
 
     /// Signals `event` and makes its sleepers runnable.
     func signalEvent(_ event: RundownEventWord) {

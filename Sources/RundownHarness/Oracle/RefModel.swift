@@ -18,13 +18,18 @@ struct RefModel {
     }
 
     var phase = Phase.absent
-    /// Protections granted and not released, over all threads.
+    /// Protections granted and not released, over all threads (a release counts as it starts).
     var outstanding = 0
+    /// Protections whose release has started and not returned: still in the words.
+    var releasing = 0
     /// Whether the protected object exists (freed by the owner right after each wait).
     var objectAlive = false
     let origin: RundownOrigin
 
     init(origin: RundownOrigin) { self.origin = origin }
+
+    /// Whether the checked mode sees the ref as live (a reinitialise opens it at its start).
+    var isLive: Bool { phase == .live || phase == .reinitializing }
 
     /// The misuse a call commits in this state, exactly as the checked mode must name it.
     func misuse(of operation: Program.Operation, kind: Program.RefKind) -> RundownMisuse? {
@@ -36,15 +41,15 @@ struct RefModel {
         }
         switch operation {
         case let .release(_, count) where outstanding < count:
-            return phase == .live || outstanding > 0
+            return isLive || outstanding > 0
                 ? .releaseWithoutAcquire(released: count, outstanding: outstanding)
                 : .releaseAfterRundown(released: count)
         case .wait where phase == .waiting:
             return .secondWaiter
         case .completed:
-            return phase == .live ? .completedWithoutWait(outstanding: outstanding) : phase == .waiting ? .waitInProgress : nil
+            return isLive ? .completedWithoutWait(outstanding: outstanding) : phase == .waiting ? .waitInProgress : nil
         case .reinitialize:
-            return phase == .live ? .reinitializeWithoutWait(outstanding: outstanding) : phase == .waiting ? .waitInProgress : nil
+            return isLive ? .reinitializeWithoutWait(outstanding: outstanding) : phase == .waiting ? .waitInProgress : nil
         case .destroy where kind != .plain:
             if origin != .allocated { return .freeCallerInitialized }
             if phase == .waiting { return .waitInProgress }

@@ -212,7 +212,7 @@ public struct Decoder {
             }
             for ref in 0 ..< refCount {
                 if mode != .misuse && !waited[ref] { threads[0].append(.wait(ref: ref)) }
-                threads[0].append(.destroy(ref: ref))
+                if mode != .misuse || !threads[0].contains(.destroy(ref: ref)) { threads[0].append(.destroy(ref: ref)) }
             }
             return threads
         }

@@ -19,6 +19,19 @@ public enum Harness {
             if case let .failed(_, _, failure) = self { return failure }
             return nil
         }
+
+        public var isRejected: Bool {
+            if case .rejected = self { return true }
+            return false
+        }
+
+        /// The run's trace (empty when rejected).
+        public var trace: [TraceEvent] {
+            switch self {
+            case .rejected: return []
+            case let .passed(_, trace), let .failed(_, trace, _): return trace
+            }
+        }
     }
 
     /// The negative control to run against, from `RUNDOWN_CONTROL` (a ``RundownFault`` raw

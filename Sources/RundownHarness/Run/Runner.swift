@@ -24,6 +24,8 @@ public final class Runner {
         /// The protected object: field 0 holds a generation check value, field 1 + t thread t's tally.
         var object: UnsafeMutablePointer<Int>?
         var generation = 0
+        /// Free returned: the library gave the ref's memory back.
+        var freed = false
     }
 
     var program = Program(refKind: .plain, cpus: 1, refCount: 0, threads: [])
@@ -35,8 +37,8 @@ public final class Runner {
     /// Whether a thread's last acquire on a ref failed (its session is skipped).
     var skipping: [[Bool]] = []
     var allocationAttempts = 0
-    /// The misuse the current call commits, and on which thread.
-    var expected: (thread: Int, misuse: RundownMisuse)?
+    /// The misuse each thread's current call commits, if any.
+    var expected: [RundownMisuse?] = []
     var misuseReported = false
     unowned(unsafe) var scheduler: Scheduler = Scheduler.shared
 
@@ -50,7 +52,7 @@ public final class Runner {
         self.program = program
         self.mode = mode
         allocationAttempts = 0
-        expected = nil
+        expected = Array(repeating: nil, count: program.threads.count)
         misuseReported = false
         let origin: RundownOrigin = program.refKind == .cacheAwareAllocated ? .allocated : .callerMemory
         handles = Array(repeating: Handle(), count: program.refCount)
@@ -68,13 +70,14 @@ public final class Runner {
     }
 
     /// Runs the program with `schedule`, the library switched to `fault`.
-    public func run(schedule: [UInt8], fault: RundownFault, feedsCounters: Bool = true) -> Result {
+    public func run(schedule: [UInt8], fault: RundownFault, feedsCounters: Bool = true, stepBound: Int = Runner.stepBound) -> Result {
         RundownChecking.isEnabled = true
         RundownChecking.resetShadow()
         if let failing = program.failingAllocation {
             RundownPool.injectFailures(.nth(failing), tag: Runner.tag)
         }
         RundownMisuse.interceptor = { misuse, _, _ in Runner.intercept(misuse) }
+        let poolBefore = RundownPool.usage(tag: Runner.tag)
         defer {
             RundownMisuse.interceptor = nil
             RundownPool.stopInjectingFailures(tag: Runner.tag)
@@ -82,19 +85,19 @@ public final class Runner {
         scheduler = Scheduler.shared
         scheduler.reset(
             threads: program.threads.count, body: { Runner.current!.runThread($0) }, schedule: ScheduleBytes(schedule),
-            cpuCount: program.cpus, fault: fault, stepBound: Runner.stepBound, feedsCounters: feedsCounters,
+            cpuCount: program.cpus, fault: fault, stepBound: stepBound, feedsCounters: feedsCounters,
             onPoint: { Runner.current!.checkInvariants() })
         Runner.current = self
         scheduler.run()
         var failure = scheduler.failure
         let finishedNormally = failure == nil && !misuseReported
-        if failure == nil, mode == .misuse, !misuseReported, let expected {
-            failure = .missedMisuse(thread: expected.thread, expected: expected.misuse)
-        }
+
         cleanUp()
         if finishedNormally, failure == nil {
             let usage = RundownPool.usage(tag: Runner.tag)
-            if usage != PoolUsage() { failure = .leak(usage) }
+            if usage != poolBefore {
+                failure = .leak(PoolUsage(bytes: usage.bytes - poolBefore.bytes, blocks: usage.blocks - poolBefore.blocks))
+            }
         }
         return Result(failure: failure, trace: scheduler.trace, steps: scheduler.steps)
     }
@@ -106,9 +109,9 @@ public final class Runner {
         let thread = scheduler.current
         scheduler.trace.append(.misuse(thread: thread, misuse))
         guard runner.mode == .misuse else { scheduler.fail(.unexpectedMisuse(thread: thread, misuse)) }
-        guard let expected = runner.expected else { scheduler.fail(.unexpectedMisuse(thread: thread, misuse)) }
-        guard misuse.matches(expected.misuse) else {
-            scheduler.fail(.wrongMisuse(thread: thread, expected: expected.misuse, reported: misuse))
+        guard let expected = runner.expected[thread] else { scheduler.fail(.unexpectedMisuse(thread: thread, misuse)) }
+        guard misuse.matches(expected) else {
+            scheduler.fail(.wrongMisuse(thread: thread, expected: expected, reported: misuse))
         }
         runner.misuseReported = true
         scheduler.stop()
@@ -117,10 +120,19 @@ public final class Runner {
     /// The runner of the run in progress (the interceptor's way back in).
     nonisolated(unsafe) static var current: Runner?
 
+    /// Workers start once the owner has created the refs (an accessor of a ref that does not
+    /// exist yet has nothing to call); the owner opens the gate after its leading creates.
     func runThread(_ thread: Int) {
+        if thread > 0 { scheduler.awaitGate() }
+        var gateOpen = thread > 0
         for operation in program.threads[thread] {
+            if !gateOpen, !operation.isCreate {
+                scheduler.openGate()
+                gateOpen = true
+            }
             perform(operation, thread: thread)
         }
+        if !gateOpen { scheduler.openGate() }
     }
 
     // MARK: - Operations
@@ -138,11 +150,14 @@ public final class Runner {
             scheduler.trace.append(.skipped(thread: thread, operation))
             return
         }
-        expected = nil
-        if mode == .misuse, let misuse = models[r].misuse(of: operation, kind: program.refKind) {
-            expected = (thread, misuse)
-        }
+        // A scheduling point before every call, so the schedule orders whole calls too.
+        scheduler.point(.call, word: .event)
+        expected[thread] = mode == .misuse ? models[r].misuse(of: operation, kind: program.refKind) : nil
         scheduler.trace.append(.begin(thread: thread, operation))
+        // Misuse programs judge calls against the contract, not races between calls: each call
+        // runs without interleaving (a wait that sleeps still lets the others run).
+        if mode == .misuse { scheduler.exclusive = thread }
+        defer { if mode == .misuse { scheduler.exclusive = nil } }
         var result: Bool?
         switch operation {
         case .create: create(r, thread: thread)
@@ -155,8 +170,8 @@ public final class Runner {
         case .destroy: destroy(r, thread: thread)
         case let .initializeAgain(_, tooSmall): initializeAgain(r, tooSmall: tooSmall)
         }
-        if let expected, mode == .misuse {
-            scheduler.fail(.missedMisuse(thread: expected.thread, expected: expected.misuse))
+        if let missed = expected[thread] {
+            scheduler.fail(.missedMisuse(thread: thread, expected: missed))
         }
         scheduler.trace.append(.end(thread: thread, result: result))
     }
@@ -244,13 +259,17 @@ public final class Runner {
 
     func release(_ r: Int, count: Int, thread: Int) {
         let ref = handles[r].ref!
+        // The checked mode counts a release as it starts (before any scheduling point): so does
+        // the model, so that other threads' calls meanwhile are judged against the same count.
+        holds[thread][r] -= count
+        models[r].outstanding -= count
+        models[r].releasing += count
+        defer { models[r].releasing -= count }
         if program.refKind == .plain {
             Plain.release(ref.assumingMemoryBound(to: Atomic<UInt>.self), count: count, call: "ExReleaseRundownProtectionEx")
         } else {
             CacheAware.release(ref, CacheAwareLayout(header: ref), count: count, call: "ExReleaseRundownProtectionCacheAwareEx")
         }
-        holds[thread][r] -= count
-        models[r].outstanding -= count
     }
 
     /// Uses the protected object: only legal while protected and before the owner frees it.
@@ -316,16 +335,18 @@ public final class Runner {
         if mode != .misuse {
             // Accessors must be done with the ref before its memory goes away.
             scheduler.joinOthers()
+            freeObject(r)
         }
-        freeObject(r)
         switch program.refKind {
         case .cacheAwareAllocated:
+            // The checked mode forgets the ref as Free starts: so does the model.
+            if expected[thread] == nil { models[r].phase = .freed }
             CacheAware.free(handles[r].ref!, call: "ExFreeCacheAwareRundownProtection")
-            models[r].phase = .freed
+            handles[r].freed = true
+            freeObject(r)
         case .cacheAwareCallerMemory:
-            if mode == .misuse {
-                CacheAware.free(handles[r].ref!, call: "ExFreeCacheAwareRundownProtection")
-            }
+            // Caller memory is the caller's to free; a misuse program hands it to Free anyway.
+            if mode == .misuse { CacheAware.free(handles[r].ref!, call: "ExFreeCacheAwareRundownProtection") }
             models[r].phase = .freed
         case .plain:
             // A plain ref has no Free: its word simply stops being used. Misuse programs keep
@@ -336,15 +357,22 @@ public final class Runner {
 
     func initializeAgain(_ r: Int, tooSmall: Bool) {
         let ref = handles[r].ref!
+        // The checked mode records the fresh ref as Initialize starts: so does the model (its
+        // words change one by one meanwhile, hence the transitional phase).
+        if expected[Scheduler.shared.current] == nil {
+            let objectAlive = models[r].objectAlive
+            models[r] = RefModel(origin: models[r].origin)
+            models[r].phase = .reinitializing
+            models[r].objectAlive = objectAlive
+            if handles[r].object == nil { publishObject(r) }
+        }
         if program.refKind == .plain {
             Plain.initialize(ref.assumingMemoryBound(to: Atomic<UInt>.self), origin: .callerMemory, call: "ExInitializeRundownProtection")
         } else {
             let size = tooSmall ? CacheAware.sizeOf - 1 : handles[r].callerMemorySize
             CacheAware.initialize(ref, size: size, origin: .callerMemory, call: "ExInitializeRundownProtectionCacheAware")
         }
-        models[r] = RefModel(origin: models[r].origin)
         models[r].phase = .live
-        if handles[r].object == nil { publishObject(r) }
     }
 
     // MARK: - Invariants (checked at every scheduling point)
@@ -365,7 +393,7 @@ public final class Runner {
             }
             if phase == .live {
                 let sum = words.reduce(0, &+)
-                if sum != UInt(2 * models[r].outstanding) {
+                if sum != UInt(2 * (models[r].outstanding + models[r].releasing)) {
                     fail(scheduler.current, "invariant: r\(r) is live with \(models[r].outstanding) outstanding but its word(s) "
                         + words.map { "0x" + String($0, radix: 16) }.joined(separator: ", ") + " sum to \(Int(bitPattern: sum) / 2) protection(s)")
                 }
@@ -380,7 +408,7 @@ public final class Runner {
     func cleanUp() {
         for r in handles.indices {
             if let object = handles[r].object { object.deallocate() }
-            if program.refKind == .cacheAwareAllocated, let header = handles[r].ref, models[r].phase != .freed {
+            if program.refKind == .cacheAwareAllocated, let header = handles[r].ref, !handles[r].freed {
                 let owner = CacheAwareLayout.owner(header: header)
                 if let slots = UnsafeMutableRawPointer(bitPattern: owner) { RundownPool.free(slots) }
                 RundownPool.free(header)
@@ -396,4 +424,5 @@ extension Program.Operation {
     var isAcquire: Bool { if case .acquire = self { return true } else { return false } }
     var isTouch: Bool { if case .touch = self { return true } else { return false } }
     var isRelease: Bool { if case .release = self { return true } else { return false } }
+    var isCreate: Bool { if case .create = self { return true } else { return false } }
 }
