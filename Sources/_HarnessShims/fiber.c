@@ -128,8 +128,7 @@ static void rundown_fiber_begin(void *argument) {
     if (__sanitizer_finish_switch_fiber) __sanitizer_finish_switch_fiber(NULL, NULL, NULL);
     fiber->entry(fiber->argument);
     // Every Swift frame of the logical thread is gone now (nothing it retained is leaked).
-    rundown_fiber_switch(fiber, fiber->exit_to);
-    __builtin_trap();  // a finished fiber is never resumed
+    rundown_fiber_leave(fiber, fiber->exit_to);
 }
 
 void rundown_fiber_prepare(rundown_fiber *fiber, void (*entry)(void *), void *argument) {
@@ -160,6 +159,15 @@ void rundown_fiber_prepare(rundown_fiber *fiber, void (*entry)(void *), void *ar
     frame[11] = (uintptr_t)rundown_fiber_trampoline; // x30: return address
     fiber->sp = frame;
 #endif
+}
+
+void rundown_fiber_leave(rundown_fiber *from, rundown_fiber *to) {
+    // NULL: this context is done for good, so ASan may drop its fake stack (with
+    // detect_stack_use_after_return, on by default, each fiber has one; keeping dead ones
+    // would grow memory by megabytes per run).
+    if (__sanitizer_start_switch_fiber) __sanitizer_start_switch_fiber(NULL, to->stack_bottom, to->stack_size);
+    rundown_fiber_swap(&from->sp, to->sp);
+    __builtin_trap();  // a context left for good is never resumed
 }
 
 void rundown_fiber_switch(rundown_fiber *from, rundown_fiber *to) {

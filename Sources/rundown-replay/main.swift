@@ -3,6 +3,7 @@
 // verdict. Exit status 1 if any input fails, 2 on bad usage.
 //
 //   rundown-replay <APISequence|Interleavings|Misuse> FILE... [--control NAME] [--quiet] [--twice]
+//   rundown-replay --list-controls
 //
 // --control NAME   run against a negative control (also RUNDOWN_CONTROL)
 // --quiet          print one line per input instead of the whole trace
@@ -24,6 +25,10 @@ func usage(_ problem: String) -> Never {
 
 let targets: [String: Decoder.Mode] = ["APISequence": .apiSequence, "Interleavings": .interleavings, "Misuse": .misuse]
 var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments == ["--list-controls"] {
+    RundownFault.controls.forEach { print($0.rawValue) }
+    exit(0)
+}
 guard let targetName = arguments.first else { usage("no target given") }
 guard let mode = targets[targetName] else { usage("unknown target '\(targetName)'") }
 arguments.removeFirst()

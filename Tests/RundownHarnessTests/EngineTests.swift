@@ -41,11 +41,8 @@ struct EngineTests {
 
     @Test("the step bound turns a run that never ends into a named livelock")
     func livelock() throws {
-        let (program, schedule) = try Decoder(mode: .interleavings).decode(busy)
-        let runner = Runner.shared
-        runner.reset(program: program, mode: .interleavings)
-        let result = runner.run(schedule: schedule, fault: .none, feedsCounters: false, stepBound: 10)
-        #expect(result.failure == .livelock(steps: 10))
+        let outcome = Harness.run(busy, mode: .interleavings, stepBound: 10)
+        #expect(outcome.failure == .livelock(steps: 10))
         // The engine is usable again after an abandoned run.
         #expect(Harness.run(busy, mode: .interleavings).failure == nil)
     }

@@ -119,14 +119,12 @@ final class Scheduler {
     /// Ends the run with `failure` and abandons every logical thread.
     func fail(_ failure: Failure) -> Never {
         if self.failure == nil { self.failure = failure }
-        rundown_fiber_switch(Scheduler.fiberPool[current], Scheduler.mainFiber)
-        fatalError("an abandoned logical thread was resumed")
+        rundown_fiber_leave(Scheduler.fiberPool[current], Scheduler.mainFiber)
     }
 
     /// Ends the run early without a failure (a misuse program whose misuse was reported).
     func stop() -> Never {
-        rundown_fiber_switch(Scheduler.fiberPool[current], Scheduler.mainFiber)
-        fatalError("an abandoned logical thread was resumed")
+        rundown_fiber_leave(Scheduler.fiberPool[current], Scheduler.mainFiber)
     }
 
     /// A runnable thread chosen by the next schedule byte; without bytes, `preferring` if it can

@@ -172,8 +172,8 @@ public struct Decoder {
 
         /// Misuse programs: the worker acquires, releases (too much, too late), waits (a second
         /// waiter); the owner waits, completes, reinitialises, frees and initialises again,
-        /// without regard to order. Touches only happen under protection (a touch of a freed
-        /// object is undefined behaviour, not a misuse the library can see).
+        /// without regard to order. No touches: once a thread may release another's protection
+        /// by mistake, who may still use the object is no longer something the library sees.
         mutating func addMisuse(thread: Int, kind: Int, ref: Int, count: Int, argument: Int) {
             if thread == 0 {
                 switch kind {
@@ -187,8 +187,7 @@ public struct Decoder {
                 }
             } else {
                 switch kind {
-                case 0, 1: threads[thread].append(.acquire(ref: ref, count: count))
-                case 2: threads[thread].append(.touch(ref: ref))
+                case 0, 1, 2: threads[thread].append(.acquire(ref: ref, count: count))
                 case 3:
                     // A worker waits only when it holds nothing on the ref, so it never waits
                     // for itself (a hang, not a misuse).

@@ -52,8 +52,21 @@ public enum Harness {
         getenv("RUNDOWN_EXTRA_COUNTERS").map { String(cString: $0) != "0" } ?? true
     }()
 
+    /// One run at a time per process: the engine (scheduler, runner, the library's misuse
+    /// interceptor) is process-wide. Callers on several threads (a parallel test runner) queue.
+    nonisolated(unsafe) static let oneRunAtATime: UnsafeMutablePointer<pthread_mutex_t> = {
+        let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+        return mutex
+    }()
+
     /// Decodes and runs one input.
-    public static func run(_ bytes: [UInt8], mode: Decoder.Mode, fault: RundownFault = .none, feedsCounters: Bool = true) -> Outcome {
+    public static func run(
+        _ bytes: [UInt8], mode: Decoder.Mode, fault: RundownFault = .none, feedsCounters: Bool = true,
+        stepBound: Int = Runner.stepBound
+    ) -> Outcome {
+        pthread_mutex_lock(oneRunAtATime)
+        defer { pthread_mutex_unlock(oneRunAtATime) }
         let decoded: (Program, [UInt8])
         do {
             decoded = try Decoder(mode: mode).decode(bytes)
@@ -63,7 +76,7 @@ public enum Harness {
         let (program, schedule) = decoded
         let runner = Runner.shared
         runner.reset(program: program, mode: mode)
-        let result = runner.run(schedule: schedule, fault: fault, feedsCounters: feedsCounters)
+        let result = runner.run(schedule: schedule, fault: fault, feedsCounters: feedsCounters, stepBound: stepBound)
         if let failure = result.failure {
             return .failed(program: program, trace: result.trace, failure: failure)
         }

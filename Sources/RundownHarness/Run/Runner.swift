@@ -43,12 +43,12 @@ public final class Runner {
     unowned(unsafe) var scheduler: Scheduler = Scheduler.shared
 
     /// One runner serves every run (see ``Scheduler``: abandoned runs keep their retains).
-    nonisolated(unsafe) public static let shared = Runner()
+    nonisolated(unsafe) static let shared = Runner()
 
     init() {}
 
     /// Prepares a run of `program` in `mode`.
-    public func reset(program: Program, mode: Decoder.Mode) {
+    func reset(program: Program, mode: Decoder.Mode) {
         self.program = program
         self.mode = mode
         allocationAttempts = 0
@@ -185,6 +185,7 @@ public final class Runner {
         switch program.refKind {
         case .plain:
             let word = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
+            word.initializeMemory(as: UInt8.self, repeating: 0, count: 8)  // no garbage in the trace
             handle.callerMemory = word
             handle.callerMemorySize = 8
             Plain.initialize(word.bindMemory(to: Atomic<UInt>.self, capacity: 1), origin: .callerMemory, call: "ExInitializeRundownProtection")
@@ -192,6 +193,7 @@ public final class Runner {
         case .cacheAwareCallerMemory:
             let size = CacheAware.sizeOf
             let memory = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
+            memory.initializeMemory(as: UInt8.self, repeating: 0, count: size)
             handle.callerMemory = memory
             handle.callerMemorySize = size
             CacheAware.initialize(memory, size: size, origin: .callerMemory, call: "ExInitializeRundownProtectionCacheAware")

@@ -38,6 +38,9 @@ void rundown_fiber_prepare(rundown_fiber *fiber, void (*entry)(void *), void *ar
 /// Saves the current context into `from` and resumes `to`.
 void rundown_fiber_switch(rundown_fiber *from, rundown_fiber *to);
 
+/// Leaves `from` for good (it is never resumed until prepared anew) and resumes `to`.
+void rundown_fiber_leave(rundown_fiber *from, rundown_fiber *to) __attribute__((noreturn));
+
 /// Number of extra coverage counters.
 #define RUNDOWN_EXTRA_COUNTERS 4096
 

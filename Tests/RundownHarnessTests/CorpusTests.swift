@@ -1,0 +1,43 @@
+import Foundation
+import Rundown
+import RundownHarness
+import Testing
+
+/// Every committed input replays through the harness (no libFuzzer): twice, with identical
+/// decisions, and without a finding on the real implementation.
+@Suite("corpus replay")
+struct CorpusTests {
+    @Test("every file under Corpus/<Target>/ replays twice, identically, without a finding", arguments: targetModes.map(\.name))
+    func replay(target: String) throws {
+        let mode = targetModes.first { $0.name == target }!.mode
+        let inputs = files(under: "Corpus/\(target)")
+        #expect(!inputs.isEmpty, "Corpus/\(target) has no seed inputs")
+        for file in inputs {
+            let bytes = [UInt8](try Data(contentsOf: file))
+            let first = Harness.run(bytes, mode: mode, feedsCounters: false)
+            let second = Harness.run(bytes, mode: mode, feedsCounters: false)
+            #expect(first.trace == second.trace, "\(file.lastPathComponent) took different decisions on its second run")
+            #expect(first.failure == nil, "\(file.lastPathComponent): \(Harness.report(first, mode: mode, fault: .none))")
+        }
+    }
+
+    /// Corpus/Controls/<control>: an Interleavings input on which that broken implementation
+    /// fails and the real one passes: the controls stay caught, forever.
+    @Test("each negative control is caught by its regression input, and the real implementation passes it")
+    func controls() throws {
+        let inputs = files(under: "Corpus/Controls")
+        let covered = Set(inputs.compactMap { RundownFault(rawValue: $0.deletingPathExtension().lastPathComponent) })
+        #expect(covered == Set(RundownFault.controls), "missing regression inputs for \(Set(RundownFault.controls).subtracting(covered).map(\.rawValue))")
+        for file in inputs {
+            guard let fault = RundownFault(rawValue: file.deletingPathExtension().lastPathComponent) else {
+                Issue.record("Corpus/Controls/\(file.lastPathComponent) is not named after a control")
+                continue
+            }
+            let bytes = [UInt8](try Data(contentsOf: file))
+            let broken = Harness.run(bytes, mode: .interleavings, fault: fault, feedsCounters: false)
+            #expect(broken.failure != nil, "\(fault.rawValue) is no longer caught by its input")
+            let real = Harness.run(bytes, mode: .interleavings, feedsCounters: false)
+            #expect(real.failure == nil, "\(file.lastPathComponent) fails on the real implementation: \(Harness.report(real, mode: .interleavings, fault: .none))")
+        }
+    }
+}
