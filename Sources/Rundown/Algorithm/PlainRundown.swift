@@ -88,6 +88,11 @@ public enum PlainRundown<Platform: RundownPlatform> {
         // block's count and event are initialised before we touch them.
         let current = Platform.load(word, ordering: .acquiring)
         let released = Int(delta >> State.countShift)
+        if current & State.active == 0 {
+            // A cache-aware slot reset by a reinitialise since the caller looked: live again.
+            release(word, delta: delta, checkTotal: firstSlot == nil, firstSlot: firstSlot, call: call, ref: ref)
+            return
+        }
         if current == State.active {
             if let firstSlot, firstSlot != word {
                 release(firstSlot, delta: delta, checkTotal: false, call: call, ref: ref)

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Rundown
 import Synchronization
 import _HarnessShims
@@ -22,11 +25,16 @@ final class Scheduler {
 
     /// Fibers are expensive to create and cheap to reuse: one set per process.
     nonisolated(unsafe) static var fiberPool: [UnsafeMutablePointer<rundown_fiber>] = []
+    /// The OS thread's own context. Described once: finding a thread's stack reads
+    /// /proc/self/maps, which would otherwise dominate the cost of a run.
     nonisolated(unsafe) static var mainFiber: UnsafeMutablePointer<rundown_fiber> = {
         let fiber = UnsafeMutablePointer<rundown_fiber>.allocate(capacity: 1)
         fiber.initialize(to: rundown_fiber())
+        rundown_fiber_adopt_thread(fiber)
         return fiber
     }()
+    /// The thread whose stack `mainFiber` describes (runs on another thread re-describe it).
+    nonisolated(unsafe) static var mainThread: pthread_t?
     static let stackSize = 1 << 20
 
     nonisolated(unsafe) static let shared = Scheduler()
@@ -83,7 +91,11 @@ final class Scheduler {
         precondition(Scheduler.active == nil, "one controlled run at a time")
         Scheduler.active = self
         defer { Scheduler.active = nil }
-        rundown_fiber_adopt_thread(Scheduler.mainFiber)
+        let me = pthread_self()
+        if Scheduler.mainThread.map({ pthread_equal($0, me) == 0 }) ?? true {
+            rundown_fiber_adopt_thread(Scheduler.mainFiber)
+            Scheduler.mainThread = me
+        }
         for index in 0 ..< threadCount {
             rundown_fiber_prepare(Scheduler.fiberPool[index], schedulerFiberEntry, UnsafeMutableRawPointer(bitPattern: index + 1))
         }
