@@ -12,6 +12,11 @@
 void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom, size_t size) __attribute__((weak));
 void __sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bottom_old, size_t *size_old) __attribute__((weak));
 void __asan_unpoison_memory_region(const volatile void *addr, size_t size) __attribute__((weak));
+// ThreadSanitizer keeps a shadow stack and clock per context; without these it would mix up the
+// fibers' histories.
+void *__tsan_get_current_fiber(void) __attribute__((weak));
+void *__tsan_create_fiber(unsigned flags) __attribute__((weak));
+void __tsan_switch_to_fiber(void *fiber, unsigned flags) __attribute__((weak));
 
 // The raw switch: saves callee-saved registers and the stack pointer of the current context in
 // *save_sp, loads `to_sp`, restores that context's registers and returns into it.
@@ -103,6 +108,7 @@ void rundown_fiber_adopt_thread(rundown_fiber *fiber) {
     fiber->stack_bottom = bottom;
     fiber->stack_size = size;
     fiber->fake_stack = NULL;
+    fiber->tsan_fiber = __tsan_get_current_fiber ? __tsan_get_current_fiber() : NULL;
 }
 
 int rundown_fiber_create(rundown_fiber *fiber, size_t size) {
@@ -115,6 +121,7 @@ int rundown_fiber_create(rundown_fiber *fiber, size_t size) {
     fiber->stack_size = size;
     fiber->sp = NULL;
     fiber->fake_stack = NULL;
+    fiber->tsan_fiber = __tsan_create_fiber ? __tsan_create_fiber(0) : NULL;
     return 0;
 }
 
@@ -166,12 +173,14 @@ void rundown_fiber_leave(rundown_fiber *from, rundown_fiber *to) {
     // detect_stack_use_after_return, on by default, each fiber has one; keeping dead ones
     // would grow memory by megabytes per run).
     if (__sanitizer_start_switch_fiber) __sanitizer_start_switch_fiber(NULL, to->stack_bottom, to->stack_size);
+    if (__tsan_switch_to_fiber && to->tsan_fiber) __tsan_switch_to_fiber(to->tsan_fiber, 0);
     rundown_fiber_swap(&from->sp, to->sp);
     __builtin_trap();  // a context left for good is never resumed
 }
 
 void rundown_fiber_switch(rundown_fiber *from, rundown_fiber *to) {
     if (__sanitizer_start_switch_fiber) __sanitizer_start_switch_fiber(&from->fake_stack, to->stack_bottom, to->stack_size);
+    if (__tsan_switch_to_fiber && to->tsan_fiber) __tsan_switch_to_fiber(to->tsan_fiber, 0);
     rundown_fiber_swap(&from->sp, to->sp);
     if (__sanitizer_finish_switch_fiber) __sanitizer_finish_switch_fiber(from->fake_stack, NULL, NULL);
 }

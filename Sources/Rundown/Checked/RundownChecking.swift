@@ -17,9 +17,9 @@ public enum RundownChecking {
         set { rundown_set_checked_mode(newValue ? 1 : 0) }
     }
 
-    /// Forgets every tracked ref. For testing engines that reuse memory between runs and may
-    /// abandon refs mid-way; never needed in ordinary use.
-    public static func resetShadow() {
-        RundownShadow.reset()
+    /// Stops tracking `ref` (and forgets that it was freed). For testing engines that abandon
+    /// refs mid-way and reuse their memory; never needed in ordinary use.
+    public static func forgetShadow(of ref: UnsafeRawPointer) {
+        RundownShadow.forget(ref)
     }
 }

@@ -58,14 +58,14 @@ enum RundownShadow {
         }
     }
 
-    /// A Swift object that owned its ref is gone: stop tracking it.
+    /// A Swift object that owned its ref is gone (or a testing engine abandoned it): stop
+    /// tracking it.
     static func forget(_ ref: UnsafeRawPointer) {
-        _ = table.withLock { $0.records.removeValue(forKey: key(ref)) }
-    }
-
-    /// Forgets every ref (a testing engine between runs that abandoned refs mid-way).
-    static func reset() {
-        table.withLock { $0 = Table() }
+        table.withLock { table in
+            let key = key(ref)
+            table.records[key] = nil
+            table.freed.removeAll { $0 == key }
+        }
     }
 
     /// Runs `body` on the ref's record; nothing if the ref is not tracked; use after free if it

@@ -37,7 +37,7 @@ public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
         }
         CacheAwareLayout.write(
             CacheAwareLayout(slots: slots, stride: stride, count: cpus), owner: UInt(bitPattern: slots), header: header)
-        if RundownChecking.isEnabled { RundownShadow.register(header, origin: .allocated, call: call) }
+        if Platform.isChecked { RundownShadow.register(header, origin: .allocated, call: call) }
         return header
     }
 
@@ -47,7 +47,7 @@ public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
         if UInt(bitPattern: header) % UInt(MemoryLayout<UInt>.alignment) != 0 {
             RundownMisuse.report(.misalignedMemory, call: call, ref: header)
         }
-        if RundownChecking.isEnabled { RundownShadow.register(header, origin: origin, call: call) }
+        if Platform.isChecked { RundownShadow.register(header, origin: origin, call: call) }
         CacheAwareLayout.write(
             CacheAwareLayout.inCallerMemory(header: header, size: size), owner: CacheAwareLayout.callerOwnedSentinel,
             header: header)
@@ -56,7 +56,7 @@ public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
     /// Frees a ref from ``allocate(poolType:tag:call:)``. Traps if it was initialised in caller
     /// memory, if protections are outstanding or a wait is in progress.
     public static func free(_ header: UnsafeMutableRawPointer, call: StaticString) {
-        if RundownChecking.isEnabled { RundownShadow.willFree(header, call: call) }
+        if Platform.isChecked { RundownShadow.willFree(header, call: call) }
         let owner = CacheAwareLayout.owner(header: header)
         if owner == CacheAwareLayout.callerOwnedSentinel { RundownMisuse.report(.freeCallerInitialized, call: call, ref: header) }
         guard let slots = UnsafeMutableRawPointer(bitPattern: owner), RundownPool.owns(header), RundownPool.owns(slots) else {
@@ -68,7 +68,7 @@ public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
         }
         // In checked mode the memory stays in quarantine for a while, so that a call that races
         // with this Free meets the shadow's use-after-free report rather than reused memory.
-        let quarantine = RundownChecking.isEnabled
+        let quarantine = Platform.isChecked
         RundownPool.free(slots, quarantine: quarantine)
         RundownPool.free(header, quarantine: quarantine)
     }
@@ -78,7 +78,7 @@ public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
         _ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, count: Int, call: StaticString
     ) -> Bool {
         let delta = RundownWordState.delta(for: count, call: call, ref: header)
-        let checked = RundownChecking.isEnabled
+        let checked = Platform.isChecked
         if _slowPath(checked) { RundownShadow.willAcquire(header, call: call) }
         let acquired = Algorithm.acquire(layout(), delta: delta, call: call, ref: header)
         if _slowPath(checked) && acquired { RundownShadow.didAcquire(header, count: count, call: call) }
@@ -90,24 +90,24 @@ public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
         _ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, count: Int, call: StaticString
     ) {
         let delta = RundownWordState.delta(for: count, call: call, ref: header)
-        if _slowPath(RundownChecking.isEnabled) { RundownShadow.willRelease(header, count: count, call: call) }
+        if _slowPath(Platform.isChecked) { RundownShadow.willRelease(header, count: count, call: call) }
         Algorithm.release(layout(), delta: delta, call: call, ref: header)
     }
 
     public static func waitForRelease(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
-        let checked = RundownChecking.isEnabled
+        let checked = Platform.isChecked
         if checked { RundownShadow.willWait(header, call: call) }
         Algorithm.waitForRelease(layout(), call: call, ref: header)
         if checked { RundownShadow.didWait(header, call: call) }
     }
 
     public static func rundownCompleted(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
-        if RundownChecking.isEnabled { RundownShadow.willComplete(header, call: call) }
+        if Platform.isChecked { RundownShadow.willComplete(header, call: call) }
         Algorithm.rundownCompleted(layout(), call: call, ref: header)
     }
 
     public static func reinitialize(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
-        if RundownChecking.isEnabled { RundownShadow.willReinitialize(header, call: call) }
+        if Platform.isChecked { RundownShadow.willReinitialize(header, call: call) }
         Algorithm.reinitialize(layout(), call: call, ref: header)
     }
 }

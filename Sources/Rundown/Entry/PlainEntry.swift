@@ -13,7 +13,7 @@ public enum PlainEntryPoints<Platform: RundownPlatform> {
     /// Initialise caller memory (a C `EX_RUNDOWN_REF`, or a Swift object's word).
     public static func initialize(_ word: RundownWord, origin: RundownOrigin, call: StaticString) {
         let ref = UnsafeRawPointer(word)
-        if RundownChecking.isEnabled { RundownShadow.register(ref, origin: origin, call: call) }
+        if Platform.isChecked { RundownShadow.register(ref, origin: origin, call: call) }
         Algorithm.initialize(word)
     }
 
@@ -22,7 +22,7 @@ public enum PlainEntryPoints<Platform: RundownPlatform> {
         let ref = UnsafeRawPointer(word)
         let delta = RundownWordState.delta(for: count, call: call, ref: ref)
         let acquired = Algorithm.acquire(word, delta: delta, checkTotal: true, call: call, ref: ref)
-        if _slowPath(RundownChecking.isEnabled) && acquired { RundownShadow.didAcquire(ref, count: count, call: call) }
+        if _slowPath(Platform.isChecked) && acquired { RundownShadow.didAcquire(ref, count: count, call: call) }
         return acquired
     }
 
@@ -30,13 +30,13 @@ public enum PlainEntryPoints<Platform: RundownPlatform> {
     public static func release(_ word: RundownWord, count: Int, call: StaticString) {
         let ref = UnsafeRawPointer(word)
         let delta = RundownWordState.delta(for: count, call: call, ref: ref)
-        if _slowPath(RundownChecking.isEnabled) { RundownShadow.willRelease(ref, count: count, call: call) }
+        if _slowPath(Platform.isChecked) { RundownShadow.willRelease(ref, count: count, call: call) }
         Algorithm.release(word, delta: delta, checkTotal: true, call: call, ref: ref)
     }
 
     public static func waitForRelease(_ word: RundownWord, call: StaticString) {
         let ref = UnsafeRawPointer(word)
-        let checked = RundownChecking.isEnabled
+        let checked = Platform.isChecked
         if checked { RundownShadow.willWait(ref, call: call) }
         Algorithm.waitForRelease(word, call: call, ref: ref)
         if checked { RundownShadow.didWait(ref, call: call) }
@@ -44,13 +44,13 @@ public enum PlainEntryPoints<Platform: RundownPlatform> {
 
     public static func rundownCompleted(_ word: RundownWord, call: StaticString) {
         let ref = UnsafeRawPointer(word)
-        if RundownChecking.isEnabled { RundownShadow.willComplete(ref, call: call) }
+        if Platform.isChecked { RundownShadow.willComplete(ref, call: call) }
         Algorithm.rundownCompleted(word, call: call, ref: ref)
     }
 
     public static func reinitialize(_ word: RundownWord, call: StaticString) {
         let ref = UnsafeRawPointer(word)
-        if RundownChecking.isEnabled { RundownShadow.willReinitialize(ref, call: call) }
+        if Platform.isChecked { RundownShadow.willReinitialize(ref, call: call) }
         Algorithm.reinitialize(word, call: call, ref: ref)
     }
 }

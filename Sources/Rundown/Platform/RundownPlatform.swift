@@ -50,10 +50,18 @@ public protocol RundownPlatform {
 
     /// The deliberate deviation the algorithm runs with (a negative control), or `.none`.
     static var fault: RundownFault { get }
+
+    /// Whether the entry points run the checked-mode bookkeeping: the process-wide switch
+    /// (``RundownChecking``) unless a testing platform decides for itself.
+    static var isChecked: Bool { get }
 }
 
 extension RundownPlatform {
     /// The correct algorithm, unless a testing platform says otherwise.
     @inlinable @inline(__always)
     public static var fault: RundownFault { .none }
+
+    /// The process-wide switch.
+    @inlinable @inline(__always)
+    public static var isChecked: Bool { RundownChecking.isEnabled }
 }

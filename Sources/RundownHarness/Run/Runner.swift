@@ -71,8 +71,6 @@ public final class Runner {
 
     /// Runs the program with `schedule`, the library switched to `fault`.
     public func run(schedule: [UInt8], fault: RundownFault, feedsCounters: Bool = true, stepBound: Int = Runner.stepBound) -> Result {
-        RundownChecking.isEnabled = true
-        RundownChecking.resetShadow()
         if let failing = program.failingAllocation {
             RundownPool.injectFailures(.nth(failing), tag: Runner.tag)
         }
@@ -409,6 +407,7 @@ public final class Runner {
     /// Frees whatever the run left behind (an abandoned run may leave refs mid-way).
     func cleanUp() {
         for r in handles.indices {
+            if let ref = handles[r].ref { RundownChecking.forgetShadow(of: ref) }
             if let object = handles[r].object { object.deallocate() }
             if program.refKind == .cacheAwareAllocated, let header = handles[r].ref, !handles[r].freed {
                 let owner = CacheAwareLayout.owner(header: header)

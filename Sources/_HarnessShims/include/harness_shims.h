@@ -19,6 +19,7 @@ typedef struct rundown_fiber {
     void (*entry)(void *);
     void *argument;
     struct rundown_fiber *exit_to;  // where to switch when `entry` returns
+    void *tsan_fiber;     // ThreadSanitizer's handle for this context
 } rundown_fiber;
 
 /// Describes the calling thread's own stack as a fiber (the scheduler's context).
