@@ -58,6 +58,9 @@ public final class CacheAwareRundownRef: RundownProtection, @unchecked Sendable 
     /// Number of CPU slots.
     public var slotCount: Int { layout.count }
 
+    // acquire() and release() repeat RundownProtection's extension on purpose: declared on the
+    // concrete class they inline into the caller; through the protocol they were a witness call.
+
     /// Adds one protection unless rundown has begun. See ``acquire(count:)``.
     @inlinable @inline(__always)
     public func acquire() -> Bool { acquire(count: 1) }

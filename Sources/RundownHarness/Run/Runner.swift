@@ -34,8 +34,6 @@ public final class Runner {
     var models: [RefModel] = []
     /// Protections each thread holds per ref (real, as granted).
     var holds: [[Int]] = []
-    /// Whether a thread's last acquire on a ref failed (its session is skipped).
-    var skipping: [[Bool]] = []
     var allocationAttempts = 0
     /// The misuse each thread's current call commits, if any.
     var expected: [RundownMisuse?] = []
@@ -58,7 +56,6 @@ public final class Runner {
         handles = Array(repeating: Handle(), count: program.refCount)
         models = Array(repeating: RefModel(origin: origin), count: program.refCount)
         holds = Array(repeating: Array(repeating: 0, count: program.refCount), count: program.threads.count)
-        skipping = Array(repeating: Array(repeating: false, count: program.refCount), count: program.threads.count)
     }
 
     /// The outcome of a run.
@@ -137,14 +134,7 @@ public final class Runner {
 
     func perform(_ operation: Program.Operation, thread: Int) {
         let r = operation.ref
-        if case .create = operation {} else if handles[r].ref == nil || (models[r].phase == .freed && mode != .misuse) {
-            scheduler.trace.append(.skipped(thread: thread, operation))
-            return
-        }
-        // A touch happens only under protection; in programs that keep the contract a release
-        // without protection means its session's acquire failed: both are skipped.
-        let unprotected = holds[thread][r] == 0
-        if operation.isTouch && unprotected || operation.isRelease && unprotected && mode != .misuse {
+        if skips(operation, thread: thread) {
             scheduler.trace.append(.skipped(thread: thread, operation))
             return
         }
@@ -172,6 +162,17 @@ public final class Runner {
             scheduler.fail(.missedMisuse(thread: thread, expected: missed))
         }
         scheduler.trace.append(.end(thread: thread, result: result))
+    }
+
+    /// Whether `operation` is left out: its ref does not exist (creation failed, or it was torn
+    /// down), or it is a touch without protection, or, in a program that keeps the contract, a
+    /// release without protection (its session's acquire failed).
+    func skips(_ operation: Program.Operation, thread: Int) -> Bool {
+        let r = operation.ref
+        if operation.isCreate { return false }
+        if handles[r].ref == nil || models[r].phase == .freed && mode != .misuse { return true }
+        let unprotected = holds[thread][r] == 0
+        return operation.isTouch && unprotected || operation.isRelease && unprotected && mode != .misuse
     }
 
     func fail(_ thread: Int, _ what: String) -> Never {
@@ -247,12 +248,10 @@ public final class Runner {
             }
             holds[thread][r] += count
             models[r].outstanding += count
-            skipping[thread][r] = false
         } else {
             if phase == .live {
                 fail(thread, "acquire r\(r) x\(count) failed on a live ref (no wait has started)")
             }
-            skipping[thread][r] = true
         }
         return granted
     }
