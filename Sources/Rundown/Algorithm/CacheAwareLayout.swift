@@ -30,6 +30,7 @@ public struct CacheAwareLayout {
     /// Number of slots (at least 1).
     public let count: Int
 
+    /// A layout of `count` slots, `stride` bytes apart, from `slots`.
     @inlinable
     public init(slots: UnsafeMutableRawPointer, stride: Int, count: Int) {
         self.slots = slots

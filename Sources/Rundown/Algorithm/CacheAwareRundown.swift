@@ -3,7 +3,9 @@ import Synchronization
 /// The cache-aware rundown algorithm (spec section 3): a plain rundown word per CPU slot, and a
 /// wait that closes every slot and drains their sum through one wait block.
 public enum CacheAwareRundown<Platform: RundownPlatform> {
+    /// The word encoding.
     public typealias State = RundownWordState
+    /// The algorithm on one slot.
     public typealias Word = PlainRundown<Platform>
 
     /// Acquire on the current CPU's slot.

@@ -5,6 +5,7 @@ import Synchronization
 /// Written once, generic over the platform seam. The fast paths (acquire, release while live)
 /// are inlined into the caller; rundown itself (wait, release during rundown) is out of line.
 public enum PlainRundown<Platform: RundownPlatform> {
+    /// The word encoding.
     public typealias State = RundownWordState
 
     /// Sets a plain ref's word to live with no protections.

@@ -13,6 +13,7 @@ typealias CacheAwareEntry = CacheAwareEntryPoints<SystemPlatform>
 /// Generic over the platform so that a testing engine runs exactly this code on its controlled
 /// platform; production uses ``CacheAwareEntry``.
 public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
+    /// The algorithm these entry points run.
     public typealias Algorithm = CacheAwareRundown<Platform>
 
     /// Bytes a ref needs on this platform.
@@ -73,6 +74,7 @@ public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
         RundownPool.free(header, quarantine: quarantine)
     }
 
+    /// Acquire: count checks, then the algorithm, then the shadow record (see ``RundownProtection/acquire(count:)``).
     @inlinable @inline(__always)
     public static func acquire(
         _ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, count: Int, call: StaticString
@@ -85,6 +87,7 @@ public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
         return acquired
     }
 
+    /// Release: count checks and the shadow record, then the algorithm (see ``RundownProtection/release(count:)``).
     @inlinable @inline(__always)
     public static func release(
         _ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, count: Int, call: StaticString
@@ -94,6 +97,7 @@ public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
         Algorithm.release(layout(), delta: delta, call: call, ref: header)
     }
 
+    /// Wait for rundown, with the shadow record of the wait (see ``RundownProtection/waitForRelease()``).
     public static func waitForRelease(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
         let checked = Platform.isChecked
         if checked { RundownShadow.willWait(header, call: call) }
@@ -101,11 +105,13 @@ public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
         if checked { RundownShadow.didWait(header, call: call) }
     }
 
+    /// Mark completed after a wait (see ``RundownProtection/rundownCompleted()``).
     public static func rundownCompleted(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
         if Platform.isChecked { RundownShadow.willComplete(header, call: call) }
         Algorithm.rundownCompleted(layout(), call: call, ref: header)
     }
 
+    /// Open again after a wait (see ``RundownProtection/reinitialize()``).
     public static func reinitialize(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
         if Platform.isChecked { RundownShadow.willReinitialize(header, call: call) }
         Algorithm.reinitialize(layout(), call: call, ref: header)

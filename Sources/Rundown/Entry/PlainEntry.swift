@@ -8,6 +8,7 @@ typealias PlainEntry = PlainEntryPoints<SystemPlatform>
 /// then the algorithm. Generic over the platform so that a testing engine runs exactly this
 /// code, checks included, on its controlled platform.
 public enum PlainEntryPoints<Platform: RundownPlatform> {
+    /// The algorithm these entry points run.
     public typealias Algorithm = PlainRundown<Platform>
 
     /// Initialise caller memory (a C `EX_RUNDOWN_REF`, or a Swift object's word).
@@ -17,6 +18,7 @@ public enum PlainEntryPoints<Platform: RundownPlatform> {
         Algorithm.initialize(word)
     }
 
+    /// Acquire: count checks, then the algorithm, then the shadow record (see ``RundownProtection/acquire(count:)``).
     @inlinable @inline(__always)
     public static func acquire(_ word: RundownWord, count: Int, call: StaticString) -> Bool {
         let ref = UnsafeRawPointer(word)
@@ -26,6 +28,7 @@ public enum PlainEntryPoints<Platform: RundownPlatform> {
         return acquired
     }
 
+    /// Release: count checks and the shadow record, then the algorithm (see ``RundownProtection/release(count:)``).
     @inlinable @inline(__always)
     public static func release(_ word: RundownWord, count: Int, call: StaticString) {
         let ref = UnsafeRawPointer(word)
@@ -34,6 +37,7 @@ public enum PlainEntryPoints<Platform: RundownPlatform> {
         Algorithm.release(word, delta: delta, checkTotal: true, call: call, ref: ref)
     }
 
+    /// Wait for rundown, with the shadow record of the wait (see ``RundownProtection/waitForRelease()``).
     public static func waitForRelease(_ word: RundownWord, call: StaticString) {
         let ref = UnsafeRawPointer(word)
         let checked = Platform.isChecked
@@ -42,12 +46,14 @@ public enum PlainEntryPoints<Platform: RundownPlatform> {
         if checked { RundownShadow.didWait(ref, call: call) }
     }
 
+    /// Mark completed after a wait (see ``RundownProtection/rundownCompleted()``).
     public static func rundownCompleted(_ word: RundownWord, call: StaticString) {
         let ref = UnsafeRawPointer(word)
         if Platform.isChecked { RundownShadow.willComplete(ref, call: call) }
         Algorithm.rundownCompleted(word, call: call, ref: ref)
     }
 
+    /// Open again after a wait (see ``RundownProtection/reinitialize()``).
     public static func reinitialize(_ word: RundownWord, call: StaticString) {
         let ref = UnsafeRawPointer(word)
         if Platform.isChecked { RundownShadow.willReinitialize(ref, call: call) }

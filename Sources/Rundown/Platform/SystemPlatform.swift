@@ -9,6 +9,7 @@ public enum SystemPlatform: RundownPlatform {
     // as an argument: each requirement switches over the ordering, and once inlined with a
     // literal ordering the switch folds away to the single instruction.
 
+    /// See ``RundownPlatform/load``.
     @inlinable @inline(__always)
     public static func load(_ word: RundownWord, ordering: AtomicLoadOrdering) -> UInt {
         switch ordering {
@@ -18,6 +19,7 @@ public enum SystemPlatform: RundownPlatform {
         }
     }
 
+    /// See ``RundownPlatform/store``.
     @inlinable @inline(__always)
     public static func store(_ word: RundownWord, _ value: UInt, ordering: AtomicStoreOrdering) {
         switch ordering {
@@ -27,6 +29,7 @@ public enum SystemPlatform: RundownPlatform {
         }
     }
 
+    /// See ``RundownPlatform/compareExchange``.
     @inlinable @inline(__always)
     public static func compareExchange(
         _ word: RundownWord, expected: UInt, desired: UInt,
@@ -50,6 +53,7 @@ public enum SystemPlatform: RundownPlatform {
         }
     }
 
+    /// See ``RundownPlatform/wrappingAdd``.
     @inlinable @inline(__always)
     public static func wrappingAdd(_ word: RundownWord, _ delta: UInt, ordering: AtomicUpdateOrdering) -> UInt {
         switch ordering {
@@ -61,12 +65,14 @@ public enum SystemPlatform: RundownPlatform {
         }
     }
 
+    /// See ``RundownPlatform/resetEvent``.
     @inlinable @inline(__always)
     public static func resetEvent(_ event: RundownEventWord) {
         // Relaxed: the event is reset before the wait block is published by a releasing operation.
         event.pointee.store(0, ordering: .relaxed)
     }
 
+    /// See ``RundownPlatform/signalEvent``.
     public static func signalEvent(_ event: RundownEventWord) {
         // Releasing: pairs with the acquiring load in waitForEvent, so everything the releasers
         // did before the count reached zero is visible to the waiter when it wakes.
@@ -78,6 +84,7 @@ public enum SystemPlatform: RundownPlatform {
         rundown_futex_wake_all(UnsafeMutableRawPointer(event).assumingMemoryBound(to: UInt32.self))
     }
 
+    /// See ``RundownPlatform/waitForEvent``.
     public static func waitForEvent(_ event: RundownEventWord) {
         let futexWord = UnsafeMutableRawPointer(event).assumingMemoryBound(to: UInt32.self)
         // Acquiring: pairs with the releasing store in signalEvent.
@@ -90,6 +97,7 @@ public enum SystemPlatform: RundownPlatform {
     /// Every CPU the system has configured (so CPUs that come online later have a slot).
     public static var cpuCount: Int { CacheAwareLayout.cpuCount }
 
+    /// See ``RundownPlatform/currentCPU``.
     @inlinable @inline(__always)
     public static func currentCPU() -> UInt32 {
         rundown_current_cpu()

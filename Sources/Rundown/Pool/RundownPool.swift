@@ -5,8 +5,11 @@ import Synchronization
 
 /// Bytes and blocks a pool tag has outstanding.
 public struct PoolUsage: Equatable, Sendable, CustomStringConvertible {
+    /// Bytes allocated and not freed.
     public var bytes = 0
+    /// Blocks allocated and not freed.
     public var blocks = 0
+    /// A usage figure.
     public init(bytes: Int = 0, blocks: Int = 0) {
         self.bytes = bytes
         self.blocks = blocks
