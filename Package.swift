@@ -29,7 +29,7 @@ let package = Package(
         ),
         .target(name: "RundownCAPI"),
         .target(name: "_HarnessShims"),
-        .target(name: "RundownHarness", dependencies: ["Rundown", "_HarnessShims"]),
+        .target(name: "RundownHarness", dependencies: ["Rundown", "_HarnessShims", "_RundownShims"]),
         .target(name: "Rundown", dependencies: ["_RundownShims"]),
         .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_RundownShims"]),
         .executableTarget(name: "rundown-replay", dependencies: ["Rundown", "RundownHarness"]),
@@ -42,7 +42,7 @@ let package = Package(
 // They only link with --sanitize=fuzzer (libFuzzer supplies main), so they exist only when
 // ci/fuzz asks for them.
 if ProcessInfo.processInfo.environment["RUNDOWN_FUZZ_TARGETS"] == "1" {
-    for name in ["APISequence", "Interleavings", "Misuse"] {
+    for name in ["APISequence", "Interleavings", "Misuse", "Threads"] {
         package.targets.append(.executableTarget(
             name: name, dependencies: ["RundownHarness"], path: "FuzzTargets/\(name)",
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))

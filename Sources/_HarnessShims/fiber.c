@@ -184,3 +184,11 @@ void rundown_fiber_switch(rundown_fiber *from, rundown_fiber *to) {
     rundown_fiber_swap(&from->sp, to->sp);
     if (__sanitizer_finish_switch_fiber) __sanitizer_finish_switch_fiber(from->fake_stack, NULL, NULL);
 }
+
+void rundown_name_current_thread(const char *name) {
+    char shortened[16];  // the kernel keeps 15 characters
+    size_t i = 0;
+    for (; name[i] != '\0' && i < sizeof shortened - 1; i++) shortened[i] = name[i];
+    shortened[i] = '\0';
+    pthread_setname_np(pthread_self(), shortened);
+}

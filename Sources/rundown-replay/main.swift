@@ -3,7 +3,12 @@
 // verdict. Exit status 1 if any input fails, 2 on bad usage.
 //
 //   rundown-replay <APISequence|Interleavings|Misuse> FILE... [--control NAME] [--quiet] [--twice]
+//   rundown-replay Threads FILE... [--control NAME] [--plan-only] [--twice]
 //   rundown-replay --list-controls
+//
+// Threads prints the decisions the bytes make for a real-thread run (the program, each thread's
+// CPU, spins, yields and moves) and runs it once on real threads (build the fuzz target with a
+// sanitizer to have races and use-after-free reported: ci/fuzz replay Threads-tsan FILE).
 //
 // --control NAME   run against a negative control (also RUNDOWN_CONTROL)
 // --quiet          print one line per input instead of the whole trace
@@ -23,7 +28,7 @@ func usage(_ problem: String) -> Never {
     exit(2)
 }
 
-let targets: [String: Decoder.Mode] = ["APISequence": .apiSequence, "Interleavings": .interleavings, "Misuse": .misuse]
+let targets: [String: Decoder.Mode] = ["APISequence": .apiSequence, "Interleavings": .interleavings, "Misuse": .misuse, "Threads": .interleavings]
 var arguments = Array(CommandLine.arguments.dropFirst())
 if arguments == ["--list-controls"] {
     RundownFault.controls.forEach { print($0.rawValue) }
@@ -36,6 +41,7 @@ arguments.removeFirst()
 var fault = Harness.selectedFault
 var quiet = false
 var twice = false
+var planOnly = false
 var files: [String] = []
 while !arguments.isEmpty {
     let argument = arguments.removeFirst()
@@ -47,6 +53,7 @@ while !arguments.isEmpty {
         fault = chosen
     case "--quiet": quiet = true
     case "--twice": twice = true
+    case "--plan-only": planOnly = true
     default:
         if argument.hasPrefix("--") { usage("unknown option \(argument)") }
         files.append(argument)
@@ -61,6 +68,24 @@ for file in files {
         exit(2)
     }
     let bytes = [UInt8](data)
+    if targetName == "Threads" {
+        guard let (program, plan) = try? Harness.decodeThreads(bytes) else {
+            print("\(file): rejected")
+            continue
+        }
+        if twice, let (again, againPlan) = try? Harness.decodeThreads(bytes), again != program || againPlan != plan {
+            print("\(file): FAIL nondeterministic: two decodings made different decisions")
+            failed += 1
+        }
+        print("== \(file)\n\(program.listing)\n\(plan.listing(for: program))")
+        if !planOnly {
+            let problem = ThreadRunner(program: program, plan: plan).run(fault: fault)
+            print("verdict: " + (problem.map { "FAIL \($0)" } ?? "ran to the end on real threads (sanitizer builds report races and use after free)"))
+            if problem != nil { failed += 1 }
+        }
+        print("")
+        continue
+    }
     let outcome = Harness.run(bytes, mode: mode, fault: fault, feedsCounters: false)
     var verdict = outcome.failure.map { "FAIL \($0.name): \($0)" } ?? (outcome.isRejected ? "rejected" : "pass")
     if twice {

@@ -27,7 +27,10 @@ struct CorpusTests {
     func controls() throws {
         let inputs = files(under: "Corpus/Controls")
         let covered = Set(inputs.compactMap { RundownFault(rawValue: $0.deletingPathExtension().lastPathComponent) })
-        #expect(covered == Set(RundownFault.controls), "missing regression inputs for \(Set(RundownFault.controls).subtracting(covered).map(\.rawValue))")
+        // Ordering controls change nothing a serialised scheduler can see: the real-thread
+        // target (Threads) is the one that catches them.
+        let scheduleControls = Set(RundownFault.controls.filter { !$0.weakensOrdering })
+        #expect(covered == scheduleControls, "missing regression inputs for \(scheduleControls.subtracting(covered).map(\.rawValue))")
         for file in inputs {
             guard let fault = RundownFault(rawValue: file.deletingPathExtension().lastPathComponent) else {
                 Issue.record("Corpus/Controls/\(file.lastPathComponent) is not named after a control")
@@ -38,6 +41,26 @@ struct CorpusTests {
             #expect(broken.failure != nil, "\(fault.rawValue) is no longer caught by its input")
             let real = Harness.run(bytes, mode: .interleavings, feedsCounters: false)
             #expect(real.failure == nil, "\(file.lastPathComponent) fails on the real implementation: \(Harness.report(real, mode: .interleavings, fault: .none))")
+        }
+    }
+}
+
+/// The real-thread target: every input of Corpus/Threads decodes to the same decisions twice
+/// (program, placements, delays) and runs to the end on real threads against the real
+/// implementation (the sanitizer builds of ci/sanitizers and ci/fuzz judge the run itself).
+@Suite("real-thread corpus")
+struct ThreadCorpusTests {
+    @Test("every file under Corpus/Threads/ decides the same twice and runs clean on real threads")
+    func replay() throws {
+        let inputs = files(under: "Corpus/Threads")
+        #expect(!inputs.isEmpty)
+        for file in inputs {
+            let bytes = [UInt8](try Data(contentsOf: file))
+            guard let (program, plan) = try? Harness.decodeThreads(bytes) else { continue }
+            let again = try Harness.decodeThreads(bytes)
+            #expect(again.0 == program && again.1 == plan, "\(file.lastPathComponent) decided differently on its second decoding")
+            let problem = ThreadRunner(program: program, plan: plan).run(fault: .none)
+            #expect(problem == nil, "\(file.lastPathComponent): \(problem ?? "")")
         }
     }
 }

@@ -30,6 +30,22 @@ public enum RundownFault: String, CaseIterable, Sendable {
     /// The releaser that brings the count to one (not zero) signals the waiter.
     case signalBeforeZero = "signal-before-zero"
 
+    // Weakened memory orderings: invisible to a serialised scheduler, visible to
+    // ThreadSanitizer on real threads. A platform applies them to the orderings the algorithm
+    // asks for (see the real-thread platform of the testing engine).
+
+    /// A release's CAS and its wait-block decrement without releasing order.
+    case relaxedRelease = "relaxed-release"
+    /// The acquire's CAS without acquiring order.
+    case relaxedAcquire = "relaxed-acquire"
+    /// The waiter observes the final count (the event) without acquiring order.
+    case relaxedWaiterObservation = "relaxed-waiter-observation"
+
     /// Every deliberately broken variant (all cases but `.none`).
     public static var controls: [RundownFault] { allCases.filter { $0 != .none } }
+
+    /// Whether this control only weakens a memory ordering (only real threads can catch it).
+    public var weakensOrdering: Bool {
+        self == .relaxedRelease || self == .relaxedAcquire || self == .relaxedWaiterObservation
+    }
 }

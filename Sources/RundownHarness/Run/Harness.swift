@@ -114,6 +114,32 @@ public enum Harness {
     }
 }
 
+extension Harness {
+    /// Decodes `bytes` for a real-thread run: the Interleavings program and its thread plan.
+    public static func decodeThreads(_ bytes: [UInt8]) throws(Decoder.Rejection) -> (Program, ThreadPlan) {
+        let (program, schedule) = try Decoder(mode: .interleavings).decode(bytes)
+        return (program, ThreadPlan(program: program, schedule: schedule))
+    }
+
+    /// Runs `bytes` once on real threads; nil when it ran clean (sanitizer reports stop the
+    /// process themselves), the problem otherwise.
+    public static func runThreads(_ bytes: [UInt8], fault: RundownFault = .none) -> String?? {
+        guard let (program, plan) = try? decodeThreads(bytes) else { return .none }
+        return .some(ThreadRunner(program: program, plan: plan).run(fault: fault))
+    }
+
+    /// The body of the Threads libFuzzer target: 0 for a kept input, -1 for a rejected one.
+    public static func fuzzThreads(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+        let bytes = size > 0 ? Array(UnsafeBufferPointer(start: data, count: size)) : []
+        guard let (program, plan) = try? decodeThreads(bytes) else { return -1 }
+        if let problem = ThreadRunner(program: program, plan: plan).run(fault: selectedFault) {
+            writeToStandardError(program.listing + "\n" + plan.listing(for: program) + "\n==rundown-harness== FINDING threads: \(problem)\n")
+            abort()
+        }
+        return 0
+    }
+}
+
 /// Writes `text` to file descriptor 2 in full (no buffering to lose on abort).
 func writeToStandardError(_ text: String) {
     var bytes = Array(text.utf8)[...]

@@ -42,6 +42,9 @@ void rundown_fiber_switch(rundown_fiber *from, rundown_fiber *to);
 /// Leaves `from` for good (it is never resumed until prepared anew) and resumes `to`.
 void rundown_fiber_leave(rundown_fiber *from, rundown_fiber *to) __attribute__((noreturn));
 
+/// Names the calling thread (sanitizer reports and debuggers show the name).
+void rundown_name_current_thread(const char *name);
+
 /// Number of extra coverage counters.
 #define RUNDOWN_EXTRA_COUNTERS 4096
 

@@ -1,0 +1,232 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Rundown
+import Synchronization
+import _RundownShims
+import _HarnessShims
+
+/// Runs a decoded program on real OS threads, one per logical thread, with the CPU placements,
+/// spins, yields and moves of its ``ThreadPlan``, against the real implementation on
+/// ``RealThreadPlatform``. The oracle is the real usage pattern: workers read and write plain
+/// fields of a heap object only while protected; the owner frees it the moment its wait returns.
+/// A wait that returns early is a heap-use-after-free under AddressSanitizer; a missing
+/// acquire/release ordering is a data race under ThreadSanitizer.
+public final class ThreadRunner {
+    public typealias Plain = PlainEntryPoints<RealThreadPlatform>
+    public typealias CacheAware = CacheAwareEntryPoints<RealThreadPlatform>
+
+    /// The pool tag of every ref a real-thread run allocates.
+    public static let tag: PoolTag = "Thrd"
+
+    static let pool = ThreadPool()
+
+    let program: Program
+    let plan: ThreadPlan
+    /// The ref of each index: a plain word, or a cache-aware header.
+    var refs: [UnsafeMutableRawPointer?]
+    var callerMemory: [UnsafeMutableRawPointer?]
+    /// The protected object of each ref (its address; 0 once freed).
+    let objects: UnsafeMutablePointer<Atomic<UInt>>
+    /// Workers that have finished their program (the owner tears refs down after all have).
+    let finishedWorkers = Latch()
+
+    public init(program: Program, plan: ThreadPlan) {
+        self.program = program
+        self.plan = plan
+        refs = Array(repeating: nil, count: program.refCount)
+        callerMemory = Array(repeating: nil, count: program.refCount)
+        objects = .allocate(capacity: program.refCount)
+        for r in 0 ..< program.refCount { (objects + r).initialize(to: Atomic(0)) }
+    }
+
+    deinit {
+        for r in 0 ..< program.refCount {
+            if let object = UnsafeMutablePointer<Int>(bitPattern: objects[r].load(ordering: .relaxed)) { object.deallocate() }
+            callerMemory[r]?.deallocate()
+        }
+        objects.deallocate()
+    }
+
+    /// Runs the program once; returns a description of what went wrong, or nil.
+    public func run(fault: RundownFault) -> String? {
+        RealThreadPlatform.fault = fault
+        RealThreadPlatform.cpuCount = program.cpus
+        let before = RundownPool.usage(tag: ThreadRunner.tag)
+        // The refs and the first objects exist before any logical thread starts (the pool's
+        // start orders this set-up before everything the threads do).
+        for r in 0 ..< program.refCount { create(r) }
+        ThreadRunner.pool.run(program.threads.count) { [self] thread in runThread(thread) }
+        _ = rundown_unpin_current_thread()
+        let after = RundownPool.usage(tag: ThreadRunner.tag)
+        if after != before {
+            return "LEAK: \(after.blocks - before.blocks) block(s) of the run's pool tag still allocated after teardown"
+        }
+        return nil
+    }
+
+    func create(_ r: Int) {
+        switch program.refKind {
+        case .plain:
+            let word = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
+            callerMemory[r] = word
+            Plain.initialize(word.bindMemory(to: Atomic<UInt>.self, capacity: 1), origin: .callerMemory, call: "ExInitializeRundownProtection")
+            refs[r] = word
+        case .cacheAwareCallerMemory:
+            let size = CacheAware.sizeOf
+            let memory = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
+            callerMemory[r] = memory
+            CacheAware.initialize(memory, size: size, origin: .callerMemory, call: "ExInitializeRundownProtectionCacheAware")
+            refs[r] = memory
+        case .cacheAwareAllocated:
+            refs[r] = CacheAware.allocate(poolType: .nonPaged, tag: ThreadRunner.tag, call: "ExAllocateCacheAwareRundownProtection")
+        }
+        publishObject(r)
+    }
+
+    /// A fresh object for ref `r`. Relaxed: what orders the object's fields before an
+    /// accessor's reads is the rundown ref itself (initialise/reinitialise release, acquire
+    /// acquires), which is exactly what this oracle tests.
+    func publishObject(_ r: Int) {
+        let object = UnsafeMutablePointer<Int>.allocate(capacity: 1 + program.threads.count)
+        object.initialize(repeating: 0, count: 1 + program.threads.count)
+        object[0] = 1000
+        objects[r].store(UInt(bitPattern: object), ordering: .relaxed)
+    }
+
+    func runThread(_ thread: Int) {
+        rundown_name_current_thread("T\(thread) \(thread == 0 ? "owner" : "worker")")
+        let mine = plan.threads[thread]
+        _ = rundown_pin_current_thread(UInt32(mine.cpu))
+        spin(mine.startSpin)
+        var holds = Array(repeating: 0, count: program.refCount)
+        for (index, operation) in program.threads[thread].enumerated() {
+            switch mine.steps[index] {
+            case .none: break
+            case let .spin(n): spin(n)
+            case .yield: sched_yield()
+            case let .moveTo(cpu): _ = rundown_pin_current_thread(UInt32(cpu))
+            }
+            perform(operation, thread: thread, holds: &holds)
+        }
+        if thread > 0 { finishedWorkers.add() }
+    }
+
+    func spin(_ iterations: Int) {
+        var sink = 0
+        for i in 0 ..< iterations { sink &+= i }
+        withExtendedLifetime(sink) {}
+    }
+
+    func perform(_ operation: Program.Operation, thread: Int, holds: inout [Int]) {
+        let r = operation.ref
+        guard let ref = refs[r] else { return }
+        switch operation {
+        case .create, .initializeAgain:
+            break
+        case let .acquire(_, count):
+            if acquire(ref, count: count) { holds[r] += count }
+        case let .release(_, count):
+            guard holds[r] >= count else { return }  // its session's acquire failed
+            release(ref, count: count)
+            holds[r] -= count
+        case .touch:
+            guard holds[r] > 0 else { return }
+            touch(r, thread: thread)
+        case .wait:
+            wait(ref)
+            // The real usage pattern: the owner tears the object down the moment the wait returns.
+            if let object = UnsafeMutablePointer<Int>(bitPattern: objects[r].exchange(0, ordering: .relaxed)) {
+                object.deallocate()
+            }
+        case .completed:
+            if program.refKind == .plain {
+                Plain.rundownCompleted(ref.assumingMemoryBound(to: Atomic<UInt>.self), call: "ExRundownCompleted")
+            } else {
+                CacheAware.rundownCompleted(ref, CacheAwareLayout(header: ref), call: "ExRundownCompletedCacheAware")
+            }
+        case .reinitialize:
+            publishObject(r)
+            if program.refKind == .plain {
+                Plain.reinitialize(ref.assumingMemoryBound(to: Atomic<UInt>.self), call: "ExReInitializeRundownProtection")
+            } else {
+                CacheAware.reinitialize(ref, CacheAwareLayout(header: ref), call: "ExReInitializeRundownProtectionCacheAware")
+            }
+        case .destroy:
+            finishedWorkers.wait(for: program.threads.count - 1)
+            if let object = UnsafeMutablePointer<Int>(bitPattern: objects[r].exchange(0, ordering: .relaxed)) {
+                object.deallocate()
+            }
+            if program.refKind == .cacheAwareAllocated {
+                CacheAware.free(ref, call: "ExFreeCacheAwareRundownProtection")
+            }
+            refs[r] = nil
+        }
+    }
+
+    func acquire(_ ref: UnsafeMutableRawPointer, count: Int) -> Bool {
+        if program.refKind == .plain {
+            return Plain.acquire(ref.assumingMemoryBound(to: Atomic<UInt>.self), count: count, call: "ExAcquireRundownProtectionEx")
+        }
+        return CacheAware.acquire(ref, CacheAwareLayout(header: ref), count: count, call: "ExAcquireRundownProtectionCacheAwareEx")
+    }
+
+    func release(_ ref: UnsafeMutableRawPointer, count: Int) {
+        if program.refKind == .plain {
+            Plain.release(ref.assumingMemoryBound(to: Atomic<UInt>.self), count: count, call: "ExReleaseRundownProtectionEx")
+        } else {
+            CacheAware.release(ref, CacheAwareLayout(header: ref), count: count, call: "ExReleaseRundownProtectionCacheAwareEx")
+        }
+    }
+
+    func wait(_ ref: UnsafeMutableRawPointer) {
+        if program.refKind == .plain {
+            Plain.waitForRelease(ref.assumingMemoryBound(to: Atomic<UInt>.self), call: "ExWaitForRundownProtectionRelease")
+        } else {
+            CacheAware.waitForRelease(ref, CacheAwareLayout(header: ref), call: "ExWaitForRundownProtectionReleaseCacheAware")
+        }
+    }
+
+    /// Reads and writes the protected object's plain fields: legal only while protected.
+    @inline(never)
+    func touch(_ r: Int, thread: Int) {
+        guard let object = UnsafeMutablePointer<Int>(bitPattern: objects[r].load(ordering: .relaxed)) else {
+            fatalError("T\(thread) holds protection on r\(r) but its object is already freed: the owner's wait returned early")
+        }
+        precondition(object[0] == 1000, "T\(thread) reads r\(r)'s object and finds \(object[0]): not the object it protects")
+        object[1 + thread] += 1
+    }
+}
+
+/// A count that threads bump and one thread waits on (pthread mutex and condition variable).
+final class Latch: @unchecked Sendable {
+    // @unchecked Sendable: `count` is only touched with `mutex` held.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var count = 0
+
+    init() {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(changed, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        pthread_cond_destroy(changed)
+        mutex.deallocate()
+        changed.deallocate()
+    }
+
+    func add() {
+        pthread_mutex_lock(mutex)
+        count += 1
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
+    }
+
+    func wait(for target: Int) {
+        pthread_mutex_lock(mutex)
+        while count < target { pthread_cond_wait(changed, mutex) }
+        pthread_mutex_unlock(mutex)
+    }
+}
