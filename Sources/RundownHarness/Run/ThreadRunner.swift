@@ -21,6 +21,13 @@ public final class ThreadRunner {
 
     static let pool = ThreadPool()
 
+    /// Pins the calling logical thread to `cpu` (modulo the CPUs the process may use). Always a
+    /// system call, even to the CPU the thread is on: skipping those made the runs faster but
+    /// the ordering controls harder to find (the calls shift the threads against each other).
+    static func pin(_ thread: Int, to cpu: Int) {
+        _ = rundown_pin_current_thread(UInt32(cpu))
+    }
+
     let program: Program
     let plan: ThreadPlan
     /// The ref of each index: a plain word, or a cache-aware header.
@@ -30,6 +37,9 @@ public final class ThreadRunner {
     let objects: UnsafeMutablePointer<Atomic<UInt>>
     /// Workers that have finished their program (the owner tears refs down after all have).
     let finishedWorkers = Latch()
+    /// Logical threads that have reached the start line. Relaxed on purpose: the start line
+    /// only makes the threads overlap in time; it must not order them (that would hide races).
+    let arrived = Atomic<Int>(0)
 
     public init(program: Program, plan: ThreadPlan) {
         self.program = program
@@ -57,7 +67,6 @@ public final class ThreadRunner {
         // start orders this set-up before everything the threads do).
         for r in 0 ..< program.refCount { create(r) }
         ThreadRunner.pool.run(program.threads.count) { [self] thread in runThread(thread) }
-        _ = rundown_unpin_current_thread()
         let after = RundownPool.usage(tag: ThreadRunner.tag)
         if after != before {
             return "LEAK: \(after.blocks - before.blocks) block(s) of the run's pool tag still allocated after teardown"
@@ -97,7 +106,11 @@ public final class ThreadRunner {
     func runThread(_ thread: Int) {
         rundown_name_current_thread("T\(thread) \(thread == 0 ? "owner" : "worker")")
         let mine = plan.threads[thread]
-        _ = rundown_pin_current_thread(UInt32(mine.cpu))
+        ThreadRunner.pin(thread, to: mine.cpu)
+        // Start together: without this a thread woken early runs its whole program before the
+        // others are scheduled, and nothing overlaps.
+        arrived.wrappingAdd(1, ordering: .relaxed)
+        while arrived.load(ordering: .relaxed) < program.threads.count { sched_yield() }
         spin(mine.startSpin)
         var holds = Array(repeating: 0, count: program.refCount)
         for (index, operation) in program.threads[thread].enumerated() {
@@ -105,7 +118,7 @@ public final class ThreadRunner {
             case .none: break
             case let .spin(n): spin(n)
             case .yield: sched_yield()
-            case let .moveTo(cpu): _ = rundown_pin_current_thread(UInt32(cpu))
+            case let .moveTo(cpu): ThreadRunner.pin(thread, to: cpu)
             }
             perform(operation, thread: thread, holds: &holds)
         }
