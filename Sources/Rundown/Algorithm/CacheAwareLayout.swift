@@ -41,6 +41,11 @@ public struct CacheAwareLayout {
     /// Number of CPUs the slots are sized for: every CPU the system has configured.
     public static var cpuCount: Int { Int(rundown_configured_cpu_count()) }
 
+    /// Bytes between slots for `cpuCount` CPUs: a padded line each, or one word when alone.
+    public static func stride(cpuCount: Int) -> Int {
+        cpuCount > 1 ? slotStride : MemoryLayout<UInt>.stride
+    }
+
     /// Bytes a caller must provide for a ref on this machine.
     public static let sizeOfThisMachine = sizeOf(cpuCount: cpuCount)
 
@@ -49,7 +54,7 @@ public struct CacheAwareLayout {
     /// More than one CPU: header, then one spare stride so the slots can be aligned inside any
     /// 8-aligned buffer, then one stride per CPU. One CPU: header and one unpadded word.
     public static func sizeOf(cpuCount: Int) -> Int {
-        cpuCount > 1 ? headerSize + (cpuCount + 1) * slotStride : headerSize + MemoryLayout<UInt>.stride
+        cpuCount > 1 ? headerSize + (cpuCount + 1) * slotStride : headerSize + stride(cpuCount: 1)
     }
 
     /// The slot a thread on `cpu` uses: `cpu mod count`, so CPUs that appear later are valid too.

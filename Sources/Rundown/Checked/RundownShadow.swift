@@ -19,7 +19,6 @@ public enum RundownOrigin: Sendable {
 /// intercepts reports (``RundownMisuse/interceptor``) never leaves the lock held.
 @usableFromInline
 enum RundownShadow {
-    typealias Kind = RundownOrigin
     enum Phase { case live, waiting, runDown, completed }
 
     struct Record {

@@ -28,7 +28,7 @@ public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
     ) -> UnsafeMutableRawPointer? {
         if !poolType.isValid { RundownMisuse.report(.invalidPoolType(poolType.rawValue), call: call, ref: nil) }
         let cpus = Platform.cpuCount
-        let stride = cpus > 1 ? CacheAwareLayout.slotStride : MemoryLayout<UInt>.stride
+        let stride = CacheAwareLayout.stride(cpuCount: cpus)
         guard let header = RundownPool.allocate(byteCount: CacheAwareLayout.headerSize, alignment: MemoryLayout<UInt>.alignment, tag: tag) else {
             return nil
         }

@@ -194,15 +194,22 @@ final class Scheduler {
     func waitForEvent(_ event: RundownEventWord) {
         point(.waitEvent, word: .event)
         while event.pointee.load(ordering: .acquiring) == 0 {
-            let me = current
-            states[me] = .blocked(UInt(bitPattern: event))
-            guard let next = choose(preferring: me) else { fail(.deadlock(blocked: blockedThreads)) }
-            trace.append(.blocked(thread: me, next: next))
-            let wasExclusive = exclusive == me
-            if wasExclusive { exclusive = nil }
-            transfer(to: next)
-            if wasExclusive { exclusive = me }
+            block(on: UInt(bitPattern: event))
         }
+    }
+
+    /// Parks the calling thread on `key` and runs another; returns once someone made it runnable
+    /// again and the schedule chose it. No runnable thread left is a deadlock. A thread that
+    /// runs exclusively gives that up while it sleeps and takes it back when it wakes.
+    func block(on key: UInt) {
+        let me = current
+        states[me] = .blocked(key)
+        guard let next = choose(preferring: me) else { fail(.deadlock(blocked: blockedThreads)) }
+        trace.append(.blocked(thread: me, next: next))
+        let wasExclusive = exclusive == me
+        if wasExclusive { exclusive = nil }
+        transfer(to: next)
+        if wasExclusive { exclusive = me }
     }
 
     /// Blocks the calling thread until every other logical thread has finished (the owner's
@@ -210,10 +217,7 @@ final class Scheduler {
     func joinOthers() {
         let me = current
         while states.indices.contains(where: { $0 != me && states[$0] != .finished }) {
-            states[me] = .blocked(Scheduler.joinKey)
-            guard let next = choose(preferring: me) else { fail(.deadlock(blocked: blockedThreads)) }
-            trace.append(.blocked(thread: me, next: next))
-            transfer(to: next)
+            block(on: Scheduler.joinKey)
         }
     }
 
@@ -227,13 +231,7 @@ final class Scheduler {
 
     /// Blocks the calling thread until ``openGate()``.
     func awaitGate() {
-        let me = current
-        while !gateOpen {
-            states[me] = .blocked(Scheduler.gateKey)
-            guard let next = choose(preferring: me) else { fail(.deadlock(blocked: blockedThreads)) }
-            trace.append(.blocked(thread: me, next: next))
-            transfer(to: next)
-        }
+        while !gateOpen { block(on: Scheduler.gateKey) }
     }
 
     /// Lets every thread waiting in ``awaitGate()`` run.

@@ -121,13 +121,6 @@ extension Harness {
         return (program, ThreadPlan(program: program, schedule: schedule))
     }
 
-    /// Runs `bytes` once on real threads; nil when it ran clean (sanitizer reports stop the
-    /// process themselves), the problem otherwise.
-    public static func runThreads(_ bytes: [UInt8], fault: RundownFault = .none) -> String?? {
-        guard let (program, plan) = try? decodeThreads(bytes) else { return .none }
-        return .some(ThreadRunner(program: program, plan: plan).run(fault: fault))
-    }
-
     /// The body of the Threads libFuzzer target: 0 for a kept input, -1 for a rejected one.
     public static func fuzzThreads(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         let bytes = size > 0 ? Array(UnsafeBufferPointer(start: data, count: size)) : []

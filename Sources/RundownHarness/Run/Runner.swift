@@ -421,7 +421,6 @@ public final class Runner {
 }
 
 extension Program.Operation {
-    var isAcquire: Bool { if case .acquire = self { return true } else { return false } }
     var isTouch: Bool { if case .touch = self { return true } else { return false } }
     var isRelease: Bool { if case .release = self { return true } else { return false } }
     var isCreate: Bool { if case .create = self { return true } else { return false } }

@@ -33,12 +33,8 @@ public struct ThreadPlan: Equatable, Sendable {
     /// CPU). Missing bytes mean: CPU = thread index, no spin, no step.
     public init(program: Program, schedule: [UInt8]) {
         var bytes = ScheduleBytes(schedule)
-        var threads: [Thread] = []
-        for (index, operations) in program.threads.enumerated() {
-            let cpu = bytes.next().map { Int($0) } ?? index
-            let startSpin = Int(bytes.next() ?? 0) * 16
-            threads.append(Thread(cpu: cpu, startSpin: startSpin, steps: []))
-            _ = operations
+        var threads = program.threads.indices.map { index in
+            Thread(cpu: bytes.next().map { Int($0) } ?? index, startSpin: Int(bytes.next() ?? 0) * 16, steps: [])
         }
         for (index, operations) in program.threads.enumerated() {
             threads[index].steps = operations.map { _ in

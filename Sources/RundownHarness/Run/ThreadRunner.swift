@@ -24,7 +24,7 @@ public final class ThreadRunner {
     /// Pins the calling logical thread to `cpu` (modulo the CPUs the process may use). Always a
     /// system call, even to the CPU the thread is on: skipping those made the runs faster but
     /// the ordering controls harder to find (the calls shift the threads against each other).
-    static func pin(_ thread: Int, to cpu: Int) {
+    static func pin(to cpu: Int) {
         _ = rundown_pin_current_thread(UInt32(cpu))
     }
 
@@ -106,7 +106,7 @@ public final class ThreadRunner {
     func runThread(_ thread: Int) {
         rundown_name_current_thread("T\(thread) \(thread == 0 ? "owner" : "worker")")
         let mine = plan.threads[thread]
-        ThreadRunner.pin(thread, to: mine.cpu)
+        ThreadRunner.pin(to: mine.cpu)
         // Start together: without this a thread woken early runs its whole program before the
         // others are scheduled, and nothing overlaps.
         arrived.wrappingAdd(1, ordering: .relaxed)
@@ -118,7 +118,7 @@ public final class ThreadRunner {
             case .none: break
             case let .spin(n): spin(n)
             case .yield: sched_yield()
-            case let .moveTo(cpu): ThreadRunner.pin(thread, to: cpu)
+            case let .moveTo(cpu): ThreadRunner.pin(to: cpu)
             }
             perform(operation, thread: thread, holds: &holds)
         }
