@@ -8,6 +8,16 @@ import PackageDescription
 /// - `_RundownShims`: the thin C layer (futex, current CPU, affinity, checked-mode switch).
 /// - `RundownCAPI`: the public C header `rundown.h` for C callers of the `Ex*` routines.
 /// - `rundown-bench`: the release-build benchmark that prints the cost table.
+/// - `RundownSoak` and `rundown-soak`: the many-core endurance tester and its command line.
+
+/// Call stacks in the soak tester's watchdog reports come from libunwind when its headers are
+/// installed (Debian `libunwind-dev`; `ci/setup` installs it), and from glibc's `backtrace()`
+/// otherwise, so the package builds either way. `RUNDOWN_LIBUNWIND=0` forces the fallback (CI
+/// uses it to test the path a machine without libunwind takes).
+let libunwindHeaders = ["/usr/include/libunwind.h", "/usr/include/x86_64-linux-gnu/libunwind.h", "/usr/include/aarch64-linux-gnu/libunwind.h"]
+let useLibunwind = ProcessInfo.processInfo.environment["RUNDOWN_LIBUNWIND"] != "0"
+    && libunwindHeaders.contains { FileManager.default.fileExists(atPath: $0) }
+
 let package = Package(
     name: "Rundown",
     products: [
@@ -17,6 +27,11 @@ let package = Package(
         .library(name: "RundownShared", type: .dynamic, targets: ["Rundown"]),
         .executable(name: "rundown-bench", targets: ["rundown-bench"]),
         .executable(name: "rundown-replay", targets: ["rundown-replay"]),
+        .executable(name: "rundown-soak", targets: ["rundown-soak"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
         .target(
@@ -33,8 +48,25 @@ let package = Package(
         .target(name: "Rundown", dependencies: ["_RundownShims"]),
         .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_RundownShims"]),
         .executableTarget(name: "rundown-replay", dependencies: ["Rundown", "RundownHarness"]),
+        .target(
+            name: "_SoakShims",
+            cSettings: useLibunwind ? [.define("RUNDOWN_HAVE_LIBUNWIND", to: "1"), .define("_GNU_SOURCE")] : [.define("_GNU_SOURCE")],
+            linkerSettings: useLibunwind ? [.linkedLibrary("unwind"), .linkedLibrary("dl")] : [.linkedLibrary("dl")]
+        ),
+        .target(
+            name: "RundownSoak",
+            dependencies: [
+                "Rundown", "RundownHarness", "_RundownShims", "_SoakShims",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "rundown-soak",
+            dependencies: ["RundownSoak", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(name: "RundownTests", dependencies: ["Rundown", "_RundownShims"]),
         .testTarget(name: "RundownHarnessTests", dependencies: ["RundownHarness", "Rundown"]),
+        .testTarget(name: "RundownSoakTests", dependencies: ["RundownSoak", "Rundown"]),
     ]
 )
 

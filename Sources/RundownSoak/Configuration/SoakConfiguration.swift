@@ -1,0 +1,97 @@
+import _RundownShims
+
+/// Every knob of a soak run. The defaults follow the kernel's torture tests: twice as many
+/// workers as CPUs, a statistics line at a fixed interval, stutter and shuffle on.
+public struct SoakConfiguration: Sendable, Codable, Equatable {
+    /// Worker threads that acquire, use and release.
+    public var workers: Int
+    /// Owner threads that publish objects, wait for rundown and retire or reuse them.
+    public var owners: Int
+    /// Refs (each with its object) per owner; an owner cycles through its refs in turn.
+    public var refsPerOwner: Int
+    /// How long to run, in seconds (0: until stopped by a signal).
+    public var durationSeconds: Double
+    /// Seed of every random choice (workers' and owners' generators derive from it).
+    public var seed: UInt64
+    /// The implementation or negative control (see ``SoakImplementation/allNames``).
+    public var implementation: String
+    /// Seconds between stutters (all workers pause for a tenth of it); 0 turns stutter off.
+    public var stutterSeconds: Double
+    /// Seconds between shuffles (workers move so that one CPU idles in turn); 0 turns it off.
+    public var shuffleSeconds: Double
+    /// Share of protections released on another CPU than they were acquired on (0...1).
+    public var crossCPUReleaseShare: Double
+    /// One protection in this many is held for ``longHoldMicroseconds`` (0: never).
+    public var longHoldEvery: Int
+    /// How long a long hold lasts, in microseconds.
+    public var longHoldMicroseconds: Int
+    /// Share of acquires that take more than one protection at once (the Ex routines).
+    public var exShare: Double
+    /// The largest count an Ex acquire takes (at least 2).
+    public var maxExCount: Int
+    /// Mean time an owner leaves a ref open before it waits, in microseconds.
+    public var openMicroseconds: Int
+    /// A wait that has not returned after this many seconds is a watchdog FAILURE.
+    public var waitTimeoutSeconds: Double
+    /// Seconds between statistics lines.
+    public var statsIntervalSeconds: Double
+    /// Record each acquire's call stack, so that the watchdog can show who holds protection.
+    public var checked: Bool
+
+    /// The defaults for a machine with `cpus` CPUs.
+    public static func defaults(cpus: Int = Int(rundown_allowed_cpu_count())) -> SoakConfiguration {
+        SoakConfiguration(
+            workers: 2 * max(1, cpus), owners: max(2, cpus / 2), refsPerOwner: 2, durationSeconds: 60, seed: 1,
+            implementation: "mixed", stutterSeconds: 5, shuffleSeconds: 3, crossCPUReleaseShare: 0.1,
+            longHoldEvery: 2000, longHoldMicroseconds: 5000, exShare: 0.1, maxExCount: 8, openMicroseconds: 200,
+            waitTimeoutSeconds: 10, statsIntervalSeconds: 10, checked: false)
+    }
+
+    /// The implementation, parsed.
+    public var parsedImplementation: SoakImplementation? { SoakImplementation(name: implementation) }
+
+    /// What is wrong with this configuration, one line per problem (empty when it can run).
+    public var problems: [String] {
+        var problems: [String] = []
+        if parsedImplementation == nil {
+            problems.append("unknown implementation '\(implementation)'; choose one of: \(SoakImplementation.allNames.joined(separator: ", "))")
+        }
+        if workers < 1 || workers > 4096 { problems.append("workers must be 1...4096 (got \(workers))") }
+        if owners < 1 || owners > 1024 { problems.append("owners must be 1...1024 (got \(owners))") }
+        if refsPerOwner < 1 || refsPerOwner > 64 { problems.append("refs per owner must be 1...64 (got \(refsPerOwner))") }
+        if durationSeconds < 0 { problems.append("duration must be 0 (until stopped) or more seconds (got \(durationSeconds))") }
+        if stutterSeconds < 0 { problems.append("stutter must be 0 (off) or more seconds (got \(stutterSeconds))") }
+        if shuffleSeconds < 0 { problems.append("shuffle must be 0 (off) or more seconds (got \(shuffleSeconds))") }
+        if !(0 ... 1).contains(crossCPUReleaseShare) { problems.append("cross-CPU release share must be 0...1 (got \(crossCPUReleaseShare))") }
+        if longHoldEvery < 0 { problems.append("long-hold-every must be 0 (never) or more (got \(longHoldEvery))") }
+        if longHoldMicroseconds < 0 || longHoldMicroseconds > 10_000_000 {
+            problems.append("long hold must be 0...10,000,000 µs (got \(longHoldMicroseconds))")
+        }
+        if !(0 ... 1).contains(exShare) { problems.append("Ex share must be 0...1 (got \(exShare))") }
+        if maxExCount < 2 || maxExCount > 1 << 20 { problems.append("max Ex count must be 2...1,048,576 (got \(maxExCount))") }
+        if openMicroseconds < 0 || openMicroseconds > 10_000_000 {
+            problems.append("open time must be 0...10,000,000 µs (got \(openMicroseconds))")
+        }
+        if waitTimeoutSeconds <= 0 { problems.append("wait timeout must be more than 0 seconds (got \(waitTimeoutSeconds))") }
+        if Double(longHoldMicroseconds) / 1e6 >= waitTimeoutSeconds {
+            problems.append("a long hold (\(longHoldMicroseconds) µs) must be shorter than the wait timeout (\(waitTimeoutSeconds) s)")
+        }
+        if statsIntervalSeconds <= 0 { problems.append("statistics interval must be more than 0 seconds (got \(statsIntervalSeconds))") }
+        return problems
+    }
+
+    /// The parameters as `name=value` pairs, in a fixed order, for the start and end banners.
+    public var parameterLines: [(String, String)] {
+        [
+            ("implementation", implementation), ("workers", "\(workers)"), ("owners", "\(owners)"),
+            ("refs-per-owner", "\(refsPerOwner)"), ("duration", durationSeconds == 0 ? "until stopped" : "\(durationSeconds) s"),
+            ("seed", "\(seed)"), ("stutter", stutterSeconds == 0 ? "off" : "\(stutterSeconds) s"),
+            ("shuffle", shuffleSeconds == 0 ? "off" : "\(shuffleSeconds) s"),
+            ("cross-cpu-release", "\(crossCPUReleaseShare)"),
+            ("long-hold", longHoldEvery == 0 ? "off" : "1 in \(longHoldEvery) for \(longHoldMicroseconds) µs"),
+            ("ex", "share \(exShare), counts up to \(maxExCount)"), ("open", "\(openMicroseconds) µs"),
+            ("wait-timeout", "\(waitTimeoutSeconds) s"), ("stats-interval", "\(statsIntervalSeconds) s"),
+            ("checked", checked ? "on (acquire stacks recorded)" : "off"),
+        ]
+    }
+}

@@ -1,0 +1,84 @@
+import Rundown
+
+/// What a soak run hammers: the real implementation with one kind of ref or all three at once,
+/// or a deliberately broken variant (a negative control) that the run must catch.
+public enum SoakImplementation: Equatable, Sendable, CustomStringConvertible {
+    /// Every kind of ref at once, spread over the cells (the default).
+    case mixed
+    /// Cache-aware refs from Allocate (a slot per CPU).
+    case cacheAware
+    /// Cache-aware refs initialised in caller memory.
+    case cacheAwareCallerMemory
+    /// Plain single-word refs.
+    case plain
+    /// A negative control from the library's fault list, on mixed refs.
+    case control(RundownFault)
+    /// A planted hang: one worker, once, never releases a protection it acquired (a user bug,
+    /// not the library's): the watchdog must report it with the acquire's stack.
+    case leakOneProtection
+
+    /// The name a person types for ``leakOneProtection``.
+    public static let leakName = "leak-one-protection"
+
+    /// Every name ``init(name:)`` accepts, real implementations first.
+    public static var allNames: [String] {
+        ["mixed", "cache-aware", "cache-aware-caller-memory", "plain"]
+            + RundownFault.controls.map(\.rawValue) + [leakName]
+    }
+
+    /// Parses a name from ``allNames``; nil for anything else.
+    public init?(name: String) {
+        switch name {
+        case "mixed": self = .mixed
+        case "cache-aware": self = .cacheAware
+        case "cache-aware-caller-memory": self = .cacheAwareCallerMemory
+        case "plain": self = .plain
+        case SoakImplementation.leakName: self = .leakOneProtection
+        default:
+            guard let fault = RundownFault(rawValue: name), fault != .none else { return nil }
+            self = .control(fault)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .mixed: "mixed"
+        case .cacheAware: "cache-aware"
+        case .cacheAwareCallerMemory: "cache-aware-caller-memory"
+        case .plain: "plain"
+        case let .control(fault): fault.rawValue
+        case .leakOneProtection: SoakImplementation.leakName
+        }
+    }
+
+    /// The library fault this run turns on (`.none` for the real implementation).
+    public var fault: RundownFault {
+        if case let .control(fault) = self { return fault }
+        return .none
+    }
+
+    /// Whether the run must end in FAILURE to be correct (a negative control).
+    public var isControl: Bool {
+        switch self {
+        case .control, .leakOneProtection: true
+        default: false
+        }
+    }
+
+    /// The kind of ref cell `index` gets.
+    func refKind(ofCell index: Int) -> SoakRefKind {
+        switch self {
+        case .cacheAware: .cacheAwareAllocated
+        case .cacheAwareCallerMemory: .cacheAwareCallerMemory
+        case .plain: .plain
+        case .mixed, .control, .leakOneProtection: SoakRefKind.allCases[index % SoakRefKind.allCases.count]
+        }
+    }
+}
+
+/// The three ways to have a ref.
+public enum SoakRefKind: String, CaseIterable, Sendable {
+    case cacheAwareAllocated = "cache-aware (Allocate)"
+    case cacheAwareCallerMemory = "cache-aware (caller memory)"
+    case plain = "plain"
+}

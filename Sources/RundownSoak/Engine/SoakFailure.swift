@@ -1,0 +1,45 @@
+import Synchronization
+
+/// Why a soak run failed.
+public enum SoakFailureKind: String, Codable, Sendable {
+    /// A wait did not return within the timeout (a lost wake-up, a wrong count, a leaked protection).
+    case watchdog
+    /// A worker holding protection found the object already retired: a wait returned early.
+    case retiredObjectSeen = "retired-object-seen"
+    /// The object changed after its wait returned: someone touched it without protection.
+    case touchedAfterWait = "touched-after-wait"
+    /// The object did not hold what its owner wrote (wrong object, or memory reused).
+    case corruptedObject = "corrupted-object"
+    /// The library reported API misuse that the soak never commits (a broken count or state).
+    case misuse
+    /// Pool memory still allocated after every ref was freed.
+    case leak
+}
+
+/// A failure: what, where, and when (seconds since the start).
+public struct SoakFailure: Codable, Sendable, Equatable {
+    public var kind: SoakFailureKind
+    public var message: String
+    public var atSeconds: Double
+}
+
+/// The first failure of a run; later ones are dropped (the first is the one to debug).
+final class SoakFailureLog: @unchecked Sendable {
+    // @unchecked Sendable: the state is behind the mutex.
+    private let first = Mutex<SoakFailure?>(nil)
+    /// Set once a failure is recorded; relaxed: the flag only tells the threads to stop, the
+    /// failure itself is read under the mutex.
+    let hasFailed = Atomic<Bool>(false)
+    let startNs: UInt64
+
+    init(startNs: UInt64) { self.startNs = startNs }
+
+    func record(_ kind: SoakFailureKind, _ message: String, nowNs: UInt64) {
+        first.withLock { failure in
+            if failure == nil { failure = SoakFailure(kind: kind, message: message, atSeconds: Double(nowNs &- startNs) / 1e9) }
+        }
+        hasFailed.store(true, ordering: .relaxed)
+    }
+
+    var failure: SoakFailure? { first.withLock { $0 } }
+}

@@ -1,0 +1,120 @@
+import Histogram
+import Rundown
+import Synchronization
+import _RundownShims
+import _SoakShims
+
+/// An owner's wait latencies, drained by the main thread at every statistics line.
+final class OwnerLatencies: @unchecked Sendable {
+    // @unchecked Sendable: the histogram is behind the mutex.
+    private let histogram = Mutex(Histogram<UInt64>(highestTrackableValue: 3_600_000_000_000, numberOfSignificantValueDigits: .three))
+
+    func record(nanoseconds: UInt64) { histogram.withLock { _ = $0.record(max(1, nanoseconds)) } }
+
+    /// The latencies since the last drain; starts a new interval.
+    func drain() -> Histogram<UInt64> {
+        histogram.withLock { histogram in
+            let taken = histogram
+            histogram.reset()
+            return taken
+        }
+    }
+}
+
+/// An owner's loop over its refs: leave the ref open for a while, wait for rundown, check the
+/// object (live, and nobody touches it any more), retire it (free it after a short quarantine,
+/// or reuse it), sometimes mark the ref completed and wait again, then reinitialise the ref with
+/// the next object.
+enum SoakOwner<P: RundownPlatform> {
+    /// Retired objects kept before they are freed, so that a late touch is seen as a change.
+    struct Retired {
+        var object: UnsafeMutablePointer<UInt64>
+        var cell: Int
+        var touches: UInt64
+    }
+
+    static var quarantineDepth: Int { 4 }
+
+    static func run(_ world: SoakWorld, index o: Int, latencies: OwnerLatencies) {
+        let configuration = world.configuration
+        let counters = world.ownerCounters
+        let workers = configuration.workers
+        let myCells = (o * configuration.refsPerOwner) ..< ((o + 1) * configuration.refsPerOwner)
+        var random = SoakRandom(seed: configuration.seed, stream: 0x8000_0000 + UInt64(o))
+        var quarantine: [Retired] = []
+        quarantine.reserveCapacity(quarantineDepth + 1)
+
+        while !world.stopping {
+            for cell in myCells where !world.stopping {
+                let kind = world.kinds[cell], ref = world.refs[cell]
+                counters.set(o, OwnerWord.state, ThreadPhase.word(.open, cell: cell))
+                if configuration.openMicroseconds > 0 {
+                    rundown_soak_sleep_ns(UInt64(random.below(2 * configuration.openMicroseconds + 1)) * 1000)
+                }
+
+                counters.set(o, OwnerWord.state, ThreadPhase.word(.waiting, cell: cell))
+                let waitStart = rundown_soak_now_ns()
+                counters.set(o, OwnerWord.waitStartNs, waitStart)
+                SoakOps<P>.wait(kind, ref)
+                let latency = rundown_soak_now_ns() &- waitStart
+                counters.set(o, OwnerWord.waitStartNs, 0)
+                counters.set(o, OwnerWord.state, ThreadPhase.word(.retiring, cell: cell))
+
+                // Run down: nobody holds protection, so the object is the owner's alone.
+                let object = UnsafeMutablePointer<UInt64>(bitPattern: world.object(cell).pointee.load(ordering: .relaxed))!
+                let cycle = counters.get(o, OwnerWord.cycles)
+                if object[0] != ProtectedObject.magic || object[2] != ProtectedObject.live {
+                    world.fail(.corruptedObject, "owner \(o)'s wait on ref \(cell) returned and the object is not the live one it published (magic \(hex(object[0])), state \(object[2]))")
+                    return
+                }
+                let touches = ProtectedObject.touches(object, workers: workers)
+                object[2] = ProtectedObject.retired
+
+                // Waiting again is legal and must return at once, completed or not.
+                let variant = random.below(8)
+                if variant == 0 { SoakOps<P>.wait(kind, ref) }
+                if variant >= 6 {
+                    SoakOps<P>.completed(kind, ref)
+                    if variant == 7 { SoakOps<P>.wait(kind, ref) }
+                }
+
+                if random.below(4) == 0 {
+                    // Reuse: nobody may have touched it since the wait returned.
+                    if !check(object, cell: cell, touches: touches, owner: o, world: world) { return }
+                    for w in 0 ..< workers { object[ProtectedObject.headerWords + w] = 0 }
+                    object[1] = cycle &+ 1
+                    object[2] = ProtectedObject.live
+                } else {
+                    quarantine.append(Retired(object: object, cell: cell, touches: touches))
+                    let next = ProtectedObject.make(workers: workers, cycle: cycle &+ 1)
+                    world.object(cell).pointee.store(UInt(bitPattern: next), ordering: .relaxed)
+                }
+                SoakOps<P>.reinitialize(kind, ref)
+
+                if quarantine.count > quarantineDepth {
+                    let oldest = quarantine.removeFirst()
+                    if !check(oldest.object, cell: oldest.cell, touches: oldest.touches, owner: o, world: world) { return }
+                    oldest.object.deallocate()
+                }
+                latencies.record(nanoseconds: latency)
+                counters.bump(o, OwnerWord.waits)
+                counters.set(o, OwnerWord.cycles, cycle &+ 1)
+            }
+        }
+        for retired in quarantine {
+            if !check(retired.object, cell: retired.cell, touches: retired.touches, owner: o, world: world) { return }
+            retired.object.deallocate()
+        }
+        counters.set(o, OwnerWord.state, ThreadPhase.word(.finished))
+    }
+
+    /// Whether a retired object is unchanged since its wait returned; records the failure if not.
+    static func check(_ object: UnsafeMutablePointer<UInt64>, cell: Int, touches: UInt64, owner o: Int, world: SoakWorld) -> Bool {
+        let now = ProtectedObject.touches(object, workers: world.configuration.workers)
+        if object[2] != ProtectedObject.retired || now != touches {
+            world.fail(.touchedAfterWait, "ref \(cell)'s object (cycle \(object[1])) was touched after owner \(o)'s wait returned: \(touches) touches at the wait's return, \(now) later, state \(object[2])")
+            return false
+        }
+        return true
+    }
+}

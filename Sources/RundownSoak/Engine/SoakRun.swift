@@ -1,0 +1,184 @@
+import Glibc
+import Histogram
+import Rundown
+import RundownHarness
+import Synchronization
+import _RundownShims
+import _SoakShims
+
+/// Where a run's text goes: statistics lines and banners, and (on a terminal) a progress line
+/// that the next line overwrites.
+public struct SoakOutput: Sendable {
+    public var line: @Sendable (String) -> Void
+    public var progress: (@Sendable (String) -> Void)?
+
+    public init(line: @escaping @Sendable (String) -> Void, progress: (@Sendable (String) -> Void)? = nil) {
+        self.line = line
+        self.progress = progress
+    }
+}
+
+/// One soak run: starts the owners and workers, watches them (statistics, stutter, shuffle,
+/// the watchdog, stop signals) until the time is up or something fails, then tears down and
+/// returns the summary.
+///
+/// After a FAILURE the threads are not joined (some may hang forever, which is often the
+/// failure) and the shared memory is not freed: the caller reports and exits.
+public final class SoakRun {
+    public let configuration: SoakConfiguration
+    let output: SoakOutput
+    let implementation: SoakImplementation
+
+    /// - Precondition: `configuration.problems` is empty.
+    public init(configuration: SoakConfiguration, output: SoakOutput) {
+        precondition(configuration.problems.isEmpty, configuration.problems.joined(separator: "; "))
+        self.configuration = configuration
+        self.output = output
+        implementation = configuration.parsedImplementation!
+    }
+
+    /// Runs to the end and returns the summary.
+    public func run() -> SoakSummary {
+        if implementation.fault == .none {
+            return run(on: SystemPlatform.self)
+        }
+        // A negative control runs on the engine's real-thread platform with the fault on.
+        RealThreadPlatform.fault = implementation.fault
+        RealThreadPlatform.cpuCount = CacheAwareLayout.cpuCount
+        return run(on: RealThreadPlatform.self)
+    }
+
+    private func run<P: RundownPlatform>(on platform: P.Type) -> SoakSummary {
+        let startNs = rundown_soak_now_ns()
+        let cells = configuration.owners * configuration.refsPerOwner
+        let poolBefore = RundownPool.usage(tag: SoakOps<P>.tag)
+        let world = SoakWorld(
+            configuration: configuration, implementation: implementation, cells: cells,
+            refs: .allocate(capacity: cells), kinds: .allocate(capacity: cells),
+            objects: {
+                let raw = UnsafeMutableRawPointer.allocate(byteCount: cells * SoakWorld.objectStride * 8, alignment: 128)
+                let objects = raw.bindMemory(to: Atomic<UInt>.self, capacity: cells * SoakWorld.objectStride)
+                for i in 0 ..< cells * SoakWorld.objectStride { (objects + i).initialize(to: Atomic(0)) }
+                return objects
+            }(),
+            workerCounters: SoakCounters(blocks: configuration.workers),
+            ownerCounters: SoakCounters(blocks: configuration.owners),
+            control: SoakCounters(blocks: 1),
+            holders: (0 ..< configuration.workers).map { _ in HolderLog() },
+            failures: SoakFailureLog(startNs: startNs),
+            cpus: Int(rundown_allowed_cpu_count()))
+        for cell in 0 ..< cells {
+            let kind = implementation.refKind(ofCell: cell)
+            world.kinds[cell] = kind
+            world.refs[cell] = SoakOps<P>.create(kind)
+            world.object(cell).pointee.store(UInt(bitPattern: ProtectedObject.make(workers: configuration.workers, cycle: 0)), ordering: .relaxed)
+        }
+        // The library's misuse reports are failures here (the soak never misuses the API); the
+        // reporting thread records it and parks, and the main thread ends the run.
+        RundownMisuse.interceptor = { misuse, call, ref in
+            world.fail(.misuse, RundownMisuse.message(misuse, call: call, ref: ref))
+            while true { rundown_soak_sleep_ns(1_000_000_000) }
+        }
+        defer { RundownMisuse.interceptor = nil }
+
+        printBanner("start", world: world)
+        let latencies = (0 ..< configuration.owners).map { _ in OwnerLatencies() }
+        var threads: [SoakThread] = []
+        for o in 0 ..< configuration.owners {
+            let mine = latencies[o]
+            threads.append(SoakThread(name: "owner \(o)") { SoakOwner<P>.run(world, index: o, latencies: mine) })
+        }
+        for w in 0 ..< configuration.workers {
+            threads.append(SoakThread(name: "worker \(w)") { SoakWorker<P>.run(world, index: w) })
+        }
+
+        let monitor = SoakMonitor(world: world, latencies: latencies, output: output, startNs: startNs)
+        let signal = monitor.watch()
+
+        var failure = world.failures.failure
+        if failure == nil {
+            world.control.set(0, SoakWorld.Control.stop, 1)
+            for thread in threads { thread.join() }
+            failure = world.failures.failure ?? tearDown(world, on: platform, poolBefore: poolBefore, startNs: startNs)
+        }
+        let summary = monitor.summary(failure: failure, signal: signal)
+        printBanner("end", world: world)
+        output.line(SoakReporter.verdictLines(summary).joined(separator: "\n"))
+        if failure == nil {
+            world.workerCounters.deallocate()
+            world.ownerCounters.deallocate()
+            world.control.deallocate()
+        }
+        return summary
+    }
+
+    /// Waits on every ref once more, frees the objects and the refs, and checks the pool.
+    private func tearDown<P: RundownPlatform>(_ world: SoakWorld, on platform: P.Type, poolBefore: PoolUsage, startNs: UInt64) -> SoakFailure? {
+        for cell in 0 ..< world.cells {
+            let kind = world.kinds[cell], ref = world.refs[cell]
+            SoakOps<P>.wait(kind, ref)
+            if let object = UnsafeMutablePointer<UInt64>(bitPattern: world.object(cell).pointee.load(ordering: .relaxed)) {
+                if object[0] != ProtectedObject.magic || object[2] != ProtectedObject.live {
+                    world.fail(.corruptedObject, "at teardown, ref \(cell)'s object is not live (magic \(hex(object[0])), state \(object[2]))")
+                }
+                object.deallocate()
+            }
+            if kind != .cacheAwareAllocated { RundownChecking.forgetShadow(of: ref) }
+            SoakOps<P>.destroy(kind, ref)
+        }
+        UnsafeMutableRawPointer(world.objects).deallocate()
+        world.refs.deallocate()
+        world.kinds.deallocate()
+        let poolAfter = RundownPool.usage(tag: SoakOps<P>.tag)
+        if poolAfter != poolBefore {
+            world.fail(.leak, "pool tag '\(SoakOps<P>.tag)' still has \(poolAfter.blocks - poolBefore.blocks) block(s) allocated after every ref was freed")
+        }
+        return world.failures.failure
+    }
+
+    /// The parameters: one per line at the start, all on one line at the end (next to the verdict).
+    private func printBanner(_ which: String, world: SoakWorld) {
+        let head = "rundown-soak \(which): \(world.cpus) CPUs, stacks by \(StackTrace.unwinder)"
+        if which == "start" {
+            output.line(([head] + configuration.parameterLines.map { "  \($0): \($1)" }).joined(separator: "\n"))
+        } else {
+            output.line(head + "; " + configuration.parameterLines.map { "\($0)=\($1)" }.joined(separator: ", "))
+        }
+    }
+}
+
+extension SoakOutput {
+    /// Lines to standard output; when standard error is a terminal, a progress line there that
+    /// each new line first clears.
+    public static func standard() -> SoakOutput {
+        let terminal = rundown_soak_is_terminal(2) != 0
+        let line: @Sendable (String) -> Void = { text in
+            if terminal { SoakConsole.error("\r\u{1B}[K") }
+            SoakConsole.out(text + "\n")
+        }
+        let progress: @Sendable (String) -> Void = { text in SoakConsole.error("\r\u{1B}[K" + text) }
+        return SoakOutput(line: line, progress: terminal ? progress : nil)
+    }
+}
+
+/// Unbuffered writes to the standard streams (so that lines appear at once, even in a pipe).
+public enum SoakConsole {
+    public static func out(_ text: String) { write(1, text) }
+    public static func error(_ text: String) { write(2, text) }
+
+    static func write(_ fd: Int32, _ text: String) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n: Int = bytes.withUnsafeBytes { buffer in Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset) }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
+    /// The CPUs this process may run on.
+    public static var cpus: Int { Int(rundown_allowed_cpu_count()) }
+
+    /// Makes SIGINT and SIGTERM end a run cleanly (final summary, exit status 128 + signal).
+    public static func installStopSignals() { rundown_soak_install_stop_signals() }
+}

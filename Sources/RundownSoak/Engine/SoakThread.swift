@@ -1,0 +1,32 @@
+import _SoakShims
+
+/// A joinable OS thread running a closure (pthreads, so that it is a real thread the kernel
+/// schedules and migrates, not a task on a pool).
+struct SoakThread {
+    private let handle: UInt64
+
+    private final class Body {
+        let name: String
+        let work: () -> Void
+        init(name: String, work: @escaping () -> Void) {
+            self.name = name
+            self.work = work
+        }
+    }
+
+    /// Starts `work` on a new thread named `name`.
+    init(name: String, _ work: @escaping () -> Void) {
+        let context = Unmanaged.passRetained(Body(name: name, work: work)).toOpaque()
+        var handle: UInt64 = 0
+        let error = rundown_soak_spawn({ context in
+            let body = Unmanaged<AnyObject>.fromOpaque(context!).takeRetainedValue() as! Body
+            rundown_soak_name_thread(body.name)
+            body.work()
+            return nil
+        }, context, &handle)
+        precondition(error == 0, "rundown-soak: could not start thread '\(name)' (pthread_create error \(error))")
+        self.handle = handle
+    }
+
+    func join() { rundown_soak_join(handle) }
+}

@@ -1,0 +1,48 @@
+import Synchronization
+import _RundownShims
+import _SoakShims
+
+/// Everything the soak's threads share, in raw memory that outlives them: the refs, their
+/// objects, the counters and the run's control words. A struct of pointers, so that the
+/// threads' loops pass it around without reference counting (whose atomic operations
+/// ThreadSanitizer would take for synchronisation between the threads).
+struct SoakWorld {
+    let configuration: SoakConfiguration
+    let implementation: SoakImplementation
+    let cells: Int
+    /// The ref of each cell (a plain word or a cache-aware header) and its kind.
+    let refs: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    let kinds: UnsafeMutablePointer<SoakRefKind>
+    /// The object each cell's ref protects, one word per 128 bytes. Relaxed: what orders the
+    /// object's fields before a worker's reads is the ref itself (reinitialise publishes,
+    /// acquire acquires), which is exactly what the soak tests.
+    let objects: UnsafeMutablePointer<Atomic<UInt>>
+    let workerCounters: SoakCounters
+    let ownerCounters: SoakCounters
+    /// Run control: word 0 stop, 1 paused (stutter), 2 shuffle epoch, 3 leak planted.
+    let control: SoakCounters
+    /// Checked mode: each worker's outstanding protections.
+    let holders: [HolderLog]
+    let failures: SoakFailureLog
+    /// The CPUs this process may run on.
+    let cpus: Int
+
+    static let objectStride = 16
+
+    enum Control { static let stop = 0, paused = 1, shuffleEpoch = 2, leakPlanted = 3 }
+
+    @inline(__always)
+    func object(_ cell: Int) -> UnsafeMutablePointer<Atomic<UInt>> { objects + cell * SoakWorld.objectStride }
+
+    /// Whether the threads should stop (the run's time is up, a signal came, or a failure).
+    @inline(__always)
+    var stopping: Bool { control.get(0, Control.stop) != 0 }
+
+    /// Records a failure (the first one wins) and tells every thread to stop.
+    @inline(never)
+    func fail(_ kind: SoakFailureKind, _ message: String) {
+        failures.record(kind, message, nowNs: rundown_soak_now_ns())
+        // Several threads may store here: each stores the same nonzero value.
+        control.word(0, Control.stop).pointee.store(2, ordering: .relaxed)
+    }
+}

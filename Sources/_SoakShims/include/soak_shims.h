@@ -1,0 +1,57 @@
+// The soak tester's thin C layer: call stacks, symbol names, the stop signals, clocks and
+// process facts that Swift cannot reach directly on Linux.
+#ifndef RUNDOWN_SOAK_SHIMS_H
+#define RUNDOWN_SOAK_SHIMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Writes up to `capacity` return addresses of the calling thread's stack into `pcs`, the
+/// caller's frame first; returns how many. libunwind when the build found it, glibc's
+/// backtrace() otherwise.
+int rundown_soak_backtrace(void **pcs, int capacity);
+
+/// "libunwind" or "glibc backtrace()": what rundown_soak_backtrace uses in this build.
+const char *rundown_soak_unwinder(void);
+
+/// Describes `pc` as "symbol+0xoffset (object)" into `out` (demangled when it is a Swift
+/// symbol); falls back to "object+0xoffset" when no symbol covers it. Always NUL-terminates.
+void rundown_soak_describe_pc(const void *pc, char *out, size_t capacity);
+
+/// Installs SIGINT and SIGTERM handlers that only record the signal (a second one of the same
+/// kind kills the process the default way, so a stuck run can still be stopped).
+void rundown_soak_install_stop_signals(void);
+
+/// The first stop signal received (SIGINT or SIGTERM), or 0.
+int rundown_soak_stop_signal(void);
+
+/// CLOCK_MONOTONIC in nanoseconds.
+uint64_t rundown_soak_now_ns(void);
+
+/// Sleeps for `ns` nanoseconds (restarts after signals until the time has passed).
+void rundown_soak_sleep_ns(uint64_t ns);
+
+/// Resident set size of this process in bytes (from /proc/self/statm); 0 if unknown.
+uint64_t rundown_soak_resident_bytes(void);
+
+/// 1 when file descriptor `fd` is a terminal.
+int rundown_soak_is_terminal(int fd);
+
+/// Names the calling thread (at most 15 characters are kept), for debuggers and sanitizer reports.
+void rundown_soak_name_thread(const char *name);
+
+/// Starts a joinable thread running `body(context)`; returns 0 or an errno.
+int rundown_soak_spawn(void *(*body)(void *), void *context, uint64_t *handle);
+
+/// Joins a thread from rundown_soak_spawn.
+void rundown_soak_join(uint64_t handle);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,31 @@
+import Testing
+@testable import RundownSoak
+
+@Suite struct ConfigurationTests {
+    @Test func defaultsAreValid() {
+        #expect(SoakConfiguration.defaults(cpus: 2).problems.isEmpty)
+        #expect(SoakConfiguration.defaults(cpus: 2).workers == 4)
+        #expect(SoakConfiguration.defaults(cpus: 16).workers == 32)
+    }
+
+    @Test func everyNameParsesBack() {
+        for name in SoakImplementation.allNames {
+            #expect(SoakImplementation(name: name)?.description == name)
+        }
+        #expect(SoakImplementation(name: "none") == nil)
+        #expect(SoakImplementation(name: "cache_aware") == nil)
+    }
+
+    @Test func badValuesAreNamed() {
+        var c = SoakConfiguration.defaults(cpus: 2)
+        c.implementation = "fast"
+        c.workers = 0
+        c.crossCPUReleaseShare = 2
+        c.longHoldMicroseconds = 20_000_000
+        let problems = c.problems
+        #expect(problems.contains { $0.contains("unknown implementation 'fast'") && $0.contains("signal-before-zero") })
+        #expect(problems.contains { $0.contains("workers must be 1...4096 (got 0)") })
+        #expect(problems.contains { $0.contains("cross-CPU release share") })
+        #expect(problems.contains { $0.contains("long hold") })
+    }
+}
