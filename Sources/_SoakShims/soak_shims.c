@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,3 +123,21 @@ int rundown_soak_spawn(void *(*body)(void *), void *context, uint64_t *handle) {
 }
 
 void rundown_soak_join(uint64_t handle) { pthread_join((pthread_t)handle, NULL); }
+
+static __thread uint64_t rundown_soak_jitter_state = 0x9E3779B97F4A7C15u;
+
+void rundown_soak_jitter_seed(uint64_t seed) { rundown_soak_jitter_state = seed | 1; }
+
+void rundown_soak_jitter(unsigned shift) {
+    uint64_t x = rundown_soak_jitter_state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    rundown_soak_jitter_state = x;
+    if ((x & ((1u << shift) - 1)) != 0) return;
+    if (((x >> 20) & 63) == 0) {
+        sched_yield();
+        return;
+    }
+    for (volatile uint32_t i = (uint32_t)(x >> 40) & 2047; i > 0; i--) {}
+}

@@ -55,6 +55,8 @@ extension RundownSoakCommand {
         var statsInterval: Double?
         @Flag(help: "Record each acquire's call stack, so that a watchdog FAILURE shows who holds protection (slower).")
         var checked = false
+        @Option(help: "Delay one operation of the platform seam in this many (a power of two; 0 runs the production platform without any delay).")
+        var jitter: Int?
         @Option(help: "Also write the summary as JSON to this file (schema: docs/soak-summary.schema.json).")
         var json: String?
 
@@ -77,6 +79,7 @@ extension RundownSoakCommand {
             if let openUs { c.openMicroseconds = openUs }
             if let waitTimeout { c.waitTimeoutSeconds = waitTimeout }
             if let statsInterval { c.statsIntervalSeconds = statsInterval }
+            if let jitter { c.jitter = jitter }
             return c
         }
 

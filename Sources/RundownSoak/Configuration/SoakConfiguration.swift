@@ -37,6 +37,9 @@ public struct SoakConfiguration: Sendable, Codable, Equatable {
     public var statsIntervalSeconds: Double
     /// Record each acquire's call stack, so that the watchdog can show who holds protection.
     public var checked: Bool
+    /// Delay one operation of the platform seam in this many (a power of two; 0 runs the
+    /// production platform itself, without jitter). See ``JitterPlatform``.
+    public var jitter: Int
 
     /// The defaults for a machine with `cpus` CPUs.
     public static func defaults(cpus: Int = Int(rundown_allowed_cpu_count())) -> SoakConfiguration {
@@ -44,7 +47,7 @@ public struct SoakConfiguration: Sendable, Codable, Equatable {
             workers: 2 * max(1, cpus), owners: max(2, cpus / 2), refsPerOwner: 2, durationSeconds: 60, seed: 1,
             implementation: "mixed", stutterSeconds: 5, shuffleSeconds: 3, crossCPUReleaseShare: 0.1,
             longHoldEvery: 2000, longHoldMicroseconds: 5000, exShare: 0.1, maxExCount: 8, openMicroseconds: 200,
-            waitTimeoutSeconds: 10, statsIntervalSeconds: 10, checked: false)
+            waitTimeoutSeconds: 10, statsIntervalSeconds: 10, checked: false, jitter: 64)
     }
 
     /// The implementation, parsed.
@@ -76,6 +79,9 @@ public struct SoakConfiguration: Sendable, Codable, Equatable {
         if Double(longHoldMicroseconds) / 1e6 >= waitTimeoutSeconds {
             problems.append("a long hold (\(longHoldMicroseconds) µs) must be shorter than the wait timeout (\(waitTimeoutSeconds) s)")
         }
+        if jitter < 0 || jitter > 65536 || (jitter != 0 && jitter & (jitter - 1) != 0) || jitter == 1 {
+            problems.append("jitter must be 0 (off) or a power of two from 2 to 65536 (got \(jitter))")
+        }
         if statsIntervalSeconds <= 0 { problems.append("statistics interval must be more than 0 seconds (got \(statsIntervalSeconds))") }
         return problems
     }
@@ -92,6 +98,7 @@ public struct SoakConfiguration: Sendable, Codable, Equatable {
             ("ex", "share \(exShare), counts up to \(maxExCount)"), ("open", "\(openMicroseconds) µs"),
             ("wait-timeout", "\(waitTimeoutSeconds) s"), ("stats-interval", "\(statsIntervalSeconds) s"),
             ("checked", checked ? "on (acquire stacks recorded)" : "off"),
+            ("jitter", jitter == 0 ? "off (the production platform itself)" : "1 seam operation in \(jitter)"),
         ]
     }
 }

@@ -41,6 +41,7 @@ enum SoakOwner<P: RundownPlatform> {
         let workers = configuration.workers
         let myCells = (o * configuration.refsPerOwner) ..< ((o + 1) * configuration.refsPerOwner)
         var random = SoakRandom(seed: configuration.seed, stream: 0x8000_0000 + UInt64(o))
+        rundown_soak_jitter_seed(random.next())
         var quarantine: [Retired] = []
         quarantine.reserveCapacity(quarantineDepth + 1)
 

@@ -39,13 +39,15 @@ public final class SoakRun {
 
     /// Runs to the end and returns the summary.
     public func run() -> SoakSummary {
-        if implementation.fault == .none {
-            return run(on: SystemPlatform.self)
-        }
-        // A negative control runs on the engine's real-thread platform with the fault on.
+        // A negative control runs on the engine's real-thread platform with the fault on;
+        // jitter adds delays in front of that platform.
         RealThreadPlatform.fault = implementation.fault
         RealThreadPlatform.cpuCount = CacheAwareLayout.cpuCount
-        return run(on: RealThreadPlatform.self)
+        if configuration.jitter > 0 {
+            JitterPlatform.shift = UInt32(configuration.jitter.trailingZeroBitCount)
+            return run(on: JitterPlatform.self)
+        }
+        return implementation.fault == .none ? run(on: SystemPlatform.self) : run(on: RealThreadPlatform.self)
     }
 
     private func run<P: RundownPlatform>(on platform: P.Type) -> SoakSummary {

@@ -14,6 +14,7 @@ enum SoakWorker<P: RundownPlatform> {
         let plantsLeak = world.implementation == .leakOneProtection && w == 0
         let startNs = rundown_soak_now_ns()
         var random = SoakRandom(seed: configuration.seed, stream: UInt64(w) + 1)
+        rundown_soak_jitter_seed(random.next())
         var epoch: UInt64 = 0
         var crossPin = w
 

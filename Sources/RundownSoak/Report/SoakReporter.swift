@@ -38,7 +38,8 @@ enum SoakReporter {
         switch microseconds {
         case 1e6...: String(format: "%.2f s", microseconds / 1e6)
         case 1e3...: String(format: "%.2f ms", microseconds / 1e3)
-        default: String(format: "%.0f µs", microseconds)
+        case 10...: String(format: "%.0f µs", microseconds)
+        default: String(format: "%.1f µs", microseconds)
         }
     }
 

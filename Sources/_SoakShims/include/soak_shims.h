@@ -54,4 +54,20 @@ void rundown_soak_join(uint64_t handle);
 }
 #endif
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Jitter: with probability 1 in 2^`shift` per call, spins for a random 0 to 2047 iterations
+/// (about a microsecond at most), and in 1 of 64 such cases yields the CPU instead. Each thread
+/// has its own generator, so jitter adds no shared state (and no ordering) between threads.
+void rundown_soak_jitter(unsigned shift);
+
+/// Seeds the calling thread's jitter generator.
+void rundown_soak_jitter_seed(uint64_t seed);
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif
