@@ -1,6 +1,11 @@
 #include "soak_shims.h"
 
 #include <dlfcn.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -14,9 +19,8 @@
 #if RUNDOWN_HAVE_LIBUNWIND
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
-#else
-#include <execinfo.h>
 #endif
+#include <execinfo.h>
 
 int rundown_soak_backtrace(void **pcs, int capacity) {
     if (capacity <= 0) return 0;
@@ -39,6 +43,61 @@ const char *rundown_soak_unwinder(void) {
 // The Swift runtime's demangler (exported by libswiftCore, which every Swift program links).
 extern char *swift_demangle(const char *mangled, size_t length, char *out, size_t *outLength, uint32_t flags);
 
+// The executable's full symbol table (.symtab), mapped from /proc/self/exe on first use:
+// dladdr sees only the dynamic symbols, and Swift's internal functions are not among them.
+static struct {
+    int loaded;
+    const ElfW(Sym) *symbols;
+    size_t count;
+    const char *names;
+    uintptr_t bias;
+} rundown_soak_exe;
+
+static int rundown_soak_main_bias(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    *(uintptr_t *)data = (uintptr_t)info->dlpi_addr;
+    return 1;  // the first object is the executable
+}
+
+static void rundown_soak_load_exe_symbols(void) {
+    if (rundown_soak_exe.loaded) return;
+    rundown_soak_exe.loaded = 1;
+    int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat status;
+    void *map = MAP_FAILED;
+    if (fstat(fd, &status) == 0 && (size_t)status.st_size > sizeof(ElfW(Ehdr)))
+        map = mmap(NULL, (size_t)status.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED) return;
+    const ElfW(Ehdr) *header = map;
+    if (memcmp(header->e_ident, ELFMAG, SELFMAG) != 0 || header->e_shoff == 0) return;
+    const ElfW(Shdr) *sections = (const ElfW(Shdr) *)((const char *)map + header->e_shoff);
+    for (unsigned i = 0; i < header->e_shnum; i++) {
+        if (sections[i].sh_type != SHT_SYMTAB || sections[i].sh_link >= header->e_shnum) continue;
+        rundown_soak_exe.symbols = (const ElfW(Sym) *)((const char *)map + sections[i].sh_offset);
+        rundown_soak_exe.count = sections[i].sh_size / sizeof(ElfW(Sym));
+        rundown_soak_exe.names = (const char *)map + sections[sections[i].sh_link].sh_offset;
+        break;
+    }
+    dl_iterate_phdr(rundown_soak_main_bias, &rundown_soak_exe.bias);
+}
+
+/// The executable's function symbol covering `pc`, and its start; NULL if none.
+static const char *rundown_soak_exe_symbol(const void *pc, uintptr_t *start) {
+    rundown_soak_load_exe_symbols();
+    uintptr_t address = (uintptr_t)pc - rundown_soak_exe.bias;
+    for (size_t i = 0; i < rundown_soak_exe.count; i++) {
+        const ElfW(Sym) *symbol = &rundown_soak_exe.symbols[i];
+        if (ELF64_ST_TYPE(symbol->st_info) != STT_FUNC || symbol->st_size == 0) continue;
+        if (address >= symbol->st_value && address < symbol->st_value + symbol->st_size) {
+            *start = symbol->st_value + rundown_soak_exe.bias;
+            return rundown_soak_exe.names + symbol->st_name;
+        }
+    }
+    return NULL;
+}
+
 void rundown_soak_describe_pc(const void *pc, char *out, size_t capacity) {
     if (capacity == 0) return;
     Dl_info info;
@@ -49,10 +108,21 @@ void rundown_soak_describe_pc(const void *pc, char *out, size_t capacity) {
     }
     const char *object = info.dli_fname ? strrchr(info.dli_fname, '/') : NULL;
     object = object ? object + 1 : (info.dli_fname ? info.dli_fname : "?");
-    if (info.dli_sname) {
-        char *demangled = swift_demangle(info.dli_sname, strlen(info.dli_sname), NULL, NULL, 0);
-        snprintf(out, capacity, "%s+0x%lx (%s)", demangled ? demangled : info.dli_sname,
-                 (unsigned long)((const char *)pc - (const char *)info.dli_saddr), object);
+    const char *name = info.dli_sname;
+    uintptr_t start = (uintptr_t)info.dli_saddr;
+    Dl_info self;
+    if (dladdr((const void *)rundown_soak_describe_pc, &self) && self.dli_fbase == info.dli_fbase) {
+        uintptr_t exeStart = 0;
+        const char *exeName = rundown_soak_exe_symbol(pc, &exeStart);
+        if (exeName && (!name || exeStart > start)) {
+            name = exeName;
+            start = exeStart;
+        }
+    }
+    if (name) {
+        char *demangled = swift_demangle(name, strlen(name), NULL, NULL, 0);
+        snprintf(out, capacity, "%s+0x%lx (%s)", demangled ? demangled : name,
+                 (unsigned long)((uintptr_t)pc - start), object);
         free(demangled);
     } else {
         snprintf(out, capacity, "%s+0x%lx", object, (unsigned long)((const char *)pc - (const char *)info.dli_fbase));
@@ -85,6 +155,63 @@ void rundown_soak_install_stop_signals(void) {
 }
 
 int rundown_soak_stop_signal(void) { return rundown_soak_signal; }
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define RUNDOWN_SOAK_SANITIZED 1
+#endif
+#endif
+
+static void rundown_soak_write(const char *text) {
+    size_t length = strlen(text);
+    while (length > 0) {
+        ssize_t n = write(2, text, length);
+        if (n <= 0) return;
+        text += n;
+        length -= (size_t)n;
+    }
+}
+
+static void rundown_soak_on_crash(int signal_number, siginfo_t *info, void *context) {
+    (void)context;
+    char line[256];
+    char thread[16] = "?";
+    pthread_getname_np(pthread_self(), thread, sizeof thread);
+    snprintf(line, sizeof line, "\nrundown-soak: FAILURE (crash): %s at address %p in thread '%s'; its stack:\n",
+             strsignal(signal_number), info ? info->si_addr : NULL, thread);
+    rundown_soak_write(line);
+    // glibc's unwinder here: it steps through the signal frame into the faulting code.
+    void *pcs[48];
+    int n = backtrace(pcs, 48);
+    for (int i = 0; i < n; i++) {
+        char frame[512];
+        rundown_soak_describe_pc(pcs[i], frame, sizeof frame);
+        snprintf(line, sizeof line, "  #%d ", i);
+        rundown_soak_write(line);
+        rundown_soak_write(frame);
+        rundown_soak_write("\n");
+    }
+    struct sigaction fallback;
+    memset(&fallback, 0, sizeof fallback);
+    fallback.sa_handler = SIG_DFL;
+    sigaction(signal_number, &fallback, NULL);
+    raise(signal_number);
+}
+
+void rundown_soak_install_crash_handlers(void) {
+#ifndef RUNDOWN_SOAK_SANITIZED
+    rundown_soak_load_exe_symbols();  // not in the handler: it allocates
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = rundown_soak_on_crash;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_SIGINFO | SA_RESETHAND;
+    sigaction(SIGSEGV, &action, NULL);
+    sigaction(SIGBUS, &action, NULL);
+    sigaction(SIGILL, &action, NULL);
+    sigaction(SIGFPE, &action, NULL);
+#endif
+}
 
 uint64_t rundown_soak_now_ns(void) {
     struct timespec now;

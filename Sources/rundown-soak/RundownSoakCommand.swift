@@ -10,7 +10,8 @@ struct RundownSoakCommand: ParsableCommand {
         abstract: "Endurance runs for rundown protection: many owners and workers on every CPU, for as long as you like.",
         discussion: """
             Exit status: 0 SUCCESS, 1 FAILURE, 130 when SIGINT ended the run (143 for SIGTERM), \
-            64 for bad options. See docs/soak.md.
+            64 for bad options, 74 when the JSON summary could not be written; a crash (a broken \
+            variant can crash) prints FAILURE (crash) and dies of its signal. See docs/soak.md.
             """,
         subcommands: [Run.self, Sweep.self, List.self],
         defaultSubcommand: Run.self)
@@ -90,7 +91,7 @@ extension RundownSoakCommand {
         }
 
         func run() throws {
-            SoakConsole.installStopSignals()
+            SoakConsole.installSignalHandlers()
             let summary = SoakRun(configuration: soakConfiguration(), output: .standard()).run()
             if let json {
                 do {

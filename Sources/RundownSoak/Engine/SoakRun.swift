@@ -181,6 +181,10 @@ public enum SoakConsole {
     /// The CPUs this process may run on.
     public static var cpus: Int { Int(rundown_allowed_cpu_count()) }
 
-    /// Makes SIGINT and SIGTERM end a run cleanly (final summary, exit status 128 + signal).
-    public static func installStopSignals() { rundown_soak_install_stop_signals() }
+    /// Makes SIGINT and SIGTERM end a run cleanly (final summary, exit status 128 + signal), and
+    /// a crash print a FAILURE line with the faulting thread's stack before the process dies.
+    public static func installSignalHandlers() {
+        rundown_soak_install_stop_signals()
+        rundown_soak_install_crash_handlers()
+    }
 }

@@ -6,18 +6,17 @@ struct StackTrace: Sendable {
     static let capacity = 32
     var addresses: [UInt] = []
 
-    /// The calling thread's stack, without the frames of this capture itself.
+    /// The calling thread's stack, without the frames of this capture itself (this function and the C shim).
     @inline(never)
-    static func capture(skipping skip: Int = 1) -> StackTrace {
-        withUnsafeTemporaryAllocation(of: UnsafeMutableRawPointer?.self, capacity: capacity) { buffer in
-            let n = Int(rundown_soak_backtrace(buffer.baseAddress, Int32(capacity)))
-            var trace = StackTrace()
-            if n > skip {
-                trace.addresses.reserveCapacity(n - skip)
-                for i in skip ..< n { trace.addresses.append(UInt(bitPattern: buffer[i])) }
-            }
-            return trace
+    static func capture(skipping skip: Int = 2) -> StackTrace {
+        var buffer = [UnsafeMutableRawPointer?](repeating: nil, count: capacity)
+        let n = Int(rundown_soak_backtrace(&buffer, Int32(capacity)))
+        var trace = StackTrace()
+        if n > skip {
+            trace.addresses.reserveCapacity(n - skip)
+            for i in skip ..< n { trace.addresses.append(UInt(bitPattern: buffer[i])) }
         }
+        return trace
     }
 
     /// One line per frame: `#n symbol+0xoffset (object)`.

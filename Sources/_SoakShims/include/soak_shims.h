@@ -26,6 +26,12 @@ void rundown_soak_describe_pc(const void *pc, char *out, size_t capacity);
 /// kind kills the process the default way, so a stuck run can still be stopped).
 void rundown_soak_install_stop_signals(void);
 
+/// Installs handlers for SIGSEGV, SIGBUS, SIGILL and SIGFPE that print a crash verdict
+/// ("FAILURE (crash)"), the faulting thread's name and its stack to standard error, then die of
+/// the same signal (so the exit status still says which). Not installed under AddressSanitizer
+/// or ThreadSanitizer, whose own reports are better.
+void rundown_soak_install_crash_handlers(void);
+
 /// The first stop signal received (SIGINT or SIGTERM), or 0.
 int rundown_soak_stop_signal(void);
 
