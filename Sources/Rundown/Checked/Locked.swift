@@ -7,12 +7,15 @@ import Glibc
 /// Not `Synchronization.Mutex`: its lock is implemented inside the uninstrumented standard
 /// library, so ThreadSanitizer cannot see the ordering it provides and reports the data it
 /// protects as racing. pthread mutexes are intercepted by every sanitizer.
-final class Locked<Value>: @unchecked Sendable {
+///
+/// Public only to the project's own tools (`@_spi(RundownTools)`), which need the same lock.
+@_spi(RundownTools)
+public final class Locked<Value>: @unchecked Sendable {
     // @unchecked Sendable: `value` is only touched with `mutex` held.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private var value: Value
 
-    init(_ value: Value) {
+    public init(_ value: Value) {
         self.value = value
         let rc = pthread_mutex_init(mutex, nil)
         precondition(rc == 0, "pthread_mutex_init failed with error \(rc)")
@@ -24,7 +27,7 @@ final class Locked<Value>: @unchecked Sendable {
     }
 
     /// Runs `body` with the lock held.
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&value)

@@ -1,3 +1,4 @@
+@_spi(RundownTools) import Rundown
 import Synchronization
 
 /// One protection a worker holds: on which ref, how many, since when, and (checked mode) the
@@ -14,8 +15,8 @@ struct HolderRecord: Sendable {
 /// and removes it on release; the watchdog reads every worker's log when a wait hangs. A record
 /// that is never removed is a leaked protection, and its stack says who leaked it.
 final class HolderLog: @unchecked Sendable {
-    // @unchecked Sendable: the records are behind the mutex.
-    private let records = Mutex<[HolderRecord]>([])
+    // @unchecked Sendable: the records are behind the lock (a pthread mutex: ThreadSanitizer sees its ordering, which it does not for `Synchronization.Mutex`).
+    private let records = Locked<[HolderRecord]>([])
 
     func add(_ record: HolderRecord) { records.withLock { $0.append(record) } }
 

@@ -1,3 +1,4 @@
+@_spi(RundownTools) import Rundown
 import Synchronization
 
 /// Why a soak run failed.
@@ -25,8 +26,8 @@ public struct SoakFailure: Codable, Sendable, Equatable {
 
 /// The first failure of a run; later ones are dropped (the first is the one to debug).
 final class SoakFailureLog: @unchecked Sendable {
-    // @unchecked Sendable: the state is behind the mutex.
-    private let first = Mutex<SoakFailure?>(nil)
+    // @unchecked Sendable: the state is behind the lock (a pthread mutex: ThreadSanitizer sees its ordering, which it does not for `Synchronization.Mutex`).
+    private let first = Locked<SoakFailure?>(nil)
     /// Set once a failure is recorded; relaxed: the flag only tells the threads to stop, the
     /// failure itself is read under the mutex.
     let hasFailed = Atomic<Bool>(false)

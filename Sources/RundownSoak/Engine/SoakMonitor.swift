@@ -89,6 +89,15 @@ final class SoakMonitor {
         return signal
     }
 
+    /// After the stop: keeps the watchdog on until every thread has left its loop (an owner's
+    /// last wait can hang too), so that joining them cannot block forever.
+    func watchWhileStopping(threads: Int) {
+        while world.finishedThreads < threads && world.failures.failure == nil {
+            rundown_soak_sleep_ns(SoakMonitor.tickNs)
+            if let report = watchdog(now: rundown_soak_now_ns()) { world.fail(.watchdog, report) }
+        }
+    }
+
     /// A report if some owner's wait has run past the timeout.
     func watchdog(now: UInt64) -> String? {
         let timeout = UInt64(configuration.waitTimeoutSeconds * 1e9)

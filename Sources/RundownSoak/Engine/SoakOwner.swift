@@ -1,13 +1,13 @@
 import Histogram
-import Rundown
+@_spi(RundownTools) import Rundown
 import Synchronization
 import _RundownShims
 import _SoakShims
 
 /// An owner's wait latencies, drained by the main thread at every statistics line.
 final class OwnerLatencies: @unchecked Sendable {
-    // @unchecked Sendable: the histogram is behind the mutex.
-    private let histogram = Mutex(Histogram<UInt64>(highestTrackableValue: 3_600_000_000_000, numberOfSignificantValueDigits: .three))
+    // @unchecked Sendable: the histogram is behind the lock (a pthread mutex: ThreadSanitizer sees its ordering, which it does not for `Synchronization.Mutex`).
+    private let histogram = Locked(Histogram<UInt64>(highestTrackableValue: 3_600_000_000_000, numberOfSignificantValueDigits: .three))
 
     func record(nanoseconds: UInt64) { histogram.withLock { _ = $0.record(max(1, nanoseconds)) } }
 
@@ -36,6 +36,7 @@ enum SoakOwner<P: RundownPlatform> {
     static var quarantineDepth: Int { 4 }
 
     static func run(_ world: SoakWorld, index o: Int, latencies: OwnerLatencies) {
+        defer { world.threadFinished() }
         let configuration = world.configuration
         let counters = world.ownerCounters
         let workers = configuration.workers
@@ -53,13 +54,7 @@ enum SoakOwner<P: RundownPlatform> {
                     rundown_soak_sleep_ns(UInt64(random.below(2 * configuration.openMicroseconds + 1)) * 1000)
                 }
 
-                counters.set(o, OwnerWord.state, ThreadPhase.word(.waiting, cell: cell))
-                let waitStart = rundown_soak_now_ns()
-                counters.set(o, OwnerWord.waitStartNs, waitStart)
-                SoakOps<P>.wait(kind, ref)
-                let latency = rundown_soak_now_ns() &- waitStart
-                counters.set(o, OwnerWord.waitStartNs, 0)
-                counters.set(o, OwnerWord.state, ThreadPhase.word(.retiring, cell: cell))
+                let latency = watchedWait(kind, ref, cell: cell, owner: o, counters: counters)
 
                 // Run down: nobody holds protection, so the object is the owner's alone.
                 let object = UnsafeMutablePointer<UInt64>(bitPattern: world.object(cell).pointee.load(ordering: .relaxed))!
@@ -73,10 +68,10 @@ enum SoakOwner<P: RundownPlatform> {
 
                 // Waiting again is legal and must return at once, completed or not.
                 let variant = random.below(8)
-                if variant == 0 { SoakOps<P>.wait(kind, ref) }
+                if variant == 0 { _ = watchedWait(kind, ref, cell: cell, owner: o, counters: counters) }
                 if variant >= 6 {
                     SoakOps<P>.completed(kind, ref)
-                    if variant == 7 { SoakOps<P>.wait(kind, ref) }
+                    if variant == 7 { _ = watchedWait(kind, ref, cell: cell, owner: o, counters: counters) }
                 }
 
                 if random.below(4) == 0 {
@@ -107,6 +102,18 @@ enum SoakOwner<P: RundownPlatform> {
             retired.object.deallocate()
         }
         counters.set(o, OwnerWord.state, ThreadPhase.word(.finished))
+    }
+
+    /// A wait the watchdog can see (its start time in the owner's block); returns how long it took.
+    static func watchedWait(_ kind: SoakRefKind, _ ref: UnsafeMutableRawPointer, cell: Int, owner o: Int, counters: SoakCounters) -> UInt64 {
+        counters.set(o, OwnerWord.state, ThreadPhase.word(.waiting, cell: cell))
+        let start = rundown_soak_now_ns()
+        counters.set(o, OwnerWord.waitStartNs, start)
+        SoakOps<P>.wait(kind, ref)
+        let took = rundown_soak_now_ns() &- start
+        counters.set(o, OwnerWord.waitStartNs, 0)
+        counters.set(o, OwnerWord.state, ThreadPhase.word(.retiring, cell: cell))
+        return took
     }
 
     /// Whether a retired object is unchanged since its wait returned; records the failure if not.

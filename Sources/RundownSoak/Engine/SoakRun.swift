@@ -100,6 +100,10 @@ public final class SoakRun {
         var failure = world.failures.failure
         if failure == nil {
             world.control.set(0, SoakWorld.Control.stop, 1)
+            monitor.watchWhileStopping(threads: threads.count)
+            failure = world.failures.failure
+        }
+        if failure == nil {
             for thread in threads { thread.join() }
             failure = world.failures.failure ?? tearDown(world, on: platform, poolBefore: poolBefore, startNs: startNs)
         }

@@ -8,6 +8,7 @@ import _SoakShims
 /// shuffle (move to its CPU of the epoch).
 enum SoakWorker<P: RundownPlatform> {
     static func run(_ world: SoakWorld, index w: Int) {
+        defer { world.threadFinished() }
         let configuration = world.configuration
         let counters = world.workerCounters
         let holders: HolderLog? = configuration.checked ? world.holders[w] : nil

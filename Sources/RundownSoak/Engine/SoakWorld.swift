@@ -19,7 +19,8 @@ struct SoakWorld {
     let objects: UnsafeMutablePointer<Atomic<UInt>>
     let workerCounters: SoakCounters
     let ownerCounters: SoakCounters
-    /// Run control: word 0 stop, 1 paused (stutter), 2 shuffle epoch, 3 leak planted.
+    /// Run control: word 0 stop, 1 paused (stutter), 2 shuffle epoch, 3 leak planted, 4 threads
+    /// finished.
     let control: SoakCounters
     /// Checked mode: each worker's outstanding protections.
     let holders: [HolderLog]
@@ -29,7 +30,7 @@ struct SoakWorld {
 
     static let objectStride = 16
 
-    enum Control { static let stop = 0, paused = 1, shuffleEpoch = 2, leakPlanted = 3 }
+    enum Control { static let stop = 0, paused = 1, shuffleEpoch = 2, leakPlanted = 3, finished = 4 }
 
     @inline(__always)
     func object(_ cell: Int) -> UnsafeMutablePointer<Atomic<UInt>> { objects + cell * SoakWorld.objectStride }
@@ -37,6 +38,15 @@ struct SoakWorld {
     /// Whether the threads should stop (the run's time is up, a signal came, or a failure).
     @inline(__always)
     var stopping: Bool { control.get(0, Control.stop) != 0 }
+
+    /// Counts a thread out. Relaxed: the count only tells the main thread when joining will not
+    /// block; the join itself orders the thread's work before the teardown.
+    func threadFinished() {
+        control.word(0, Control.finished).pointee.wrappingAdd(1, ordering: .relaxed)
+    }
+
+    /// Threads that have finished their loops.
+    var finishedThreads: Int { Int(control.get(0, Control.finished)) }
 
     /// Records a failure (the first one wins) and tells every thread to stop.
     @inline(never)
