@@ -1,0 +1,55 @@
+import Glibc
+import _RundownShims
+import _SoakShims
+
+/// Where a run's text goes: statistics lines and banners, and (on a terminal) a progress line
+/// that the next line overwrites.
+public struct SoakOutput: Sendable {
+    public var line: @Sendable (String) -> Void
+    public var progress: (@Sendable (String) -> Void)?
+
+    public init(line: @escaping @Sendable (String) -> Void, progress: (@Sendable (String) -> Void)? = nil) {
+        self.line = line
+        self.progress = progress
+    }
+}
+
+extension SoakOutput {
+    /// Lines to standard output; when standard error is a terminal, a progress line there that
+    /// each new line first clears.
+    public static func standard() -> SoakOutput {
+        let terminal = rundown_soak_is_terminal(2) != 0
+        let line: @Sendable (String) -> Void = { text in
+            if terminal { SoakConsole.error("\r\u{1B}[K") }
+            SoakConsole.out(text + "\n")
+        }
+        let progress: @Sendable (String) -> Void = { text in SoakConsole.error("\r\u{1B}[K" + text) }
+        return SoakOutput(line: line, progress: terminal ? progress : nil)
+    }
+}
+
+/// Unbuffered writes to the standard streams (so that lines appear at once, even in a pipe).
+public enum SoakConsole {
+    public static func out(_ text: String) { write(1, text) }
+    public static func error(_ text: String) { write(2, text) }
+
+    static func write(_ fd: Int32, _ text: String) {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n: Int = bytes.withUnsafeBytes { buffer in Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset) }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
+    /// The CPUs this process may run on.
+    public static var cpus: Int { Int(rundown_allowed_cpu_count()) }
+
+    /// Makes SIGINT and SIGTERM end a run cleanly (final summary, exit status 128 + signal), and
+    /// a crash print a FAILURE line with the faulting thread's stack before the process dies.
+    public static func installSignalHandlers() {
+        rundown_soak_install_stop_signals()
+        rundown_soak_install_crash_handlers()
+    }
+}
