@@ -163,7 +163,7 @@ final class SoakMonitor {
             totals.longHolds &+= world.workerCounters.get(w, WorkerWord.longHolds)
         }
         for o in 0 ..< configuration.owners { totals.cycles &+= world.ownerCounters.get(o, OwnerWord.cycles) }
-        if failure == nil { for owner in latencies { total.add(owner.drain()) } }
+        for owner in latencies { total.add(owner.drain()) }
         let oneMinute = intervals.min { abs($0.atSeconds - 60) < abs($1.atSeconds - 60) }.flatMap { $0.atSeconds >= 55 ? $0 : nil }
         let last = intervals.last?.residentBytes ?? rundown_soak_resident_bytes()
         let flat = oneMinute.map { Double(last) <= Double($0.residentBytes) * 1.1 && Double(last) >= Double($0.residentBytes) * 0.9 }

@@ -92,14 +92,14 @@ enum SoakReporter {
                 : "Outstanding protections on ref \(cell) (checked mode records every acquire):")
             for (w, record) in onThisRef {
                 lines.append(String(format: "  worker %d holds %d on ref %d (object cycle %llu) for %.1f s; acquired at:",
-                                    w, record.count, record.cell, record.cycle, Double(now &- record.sinceNs) / 1e9))
+                                    w, record.count, record.cell, record.cycle, seconds(since: record.sinceNs, now: now)))
                 lines += record.stack.lines.map { "    " + $0 }
             }
             let elsewhere = holders.filter { $0.record.cell != cell }
             if !elsewhere.isEmpty {
                 lines.append("Other outstanding protections:")
                 for (w, record) in elsewhere {
-                    lines.append(String(format: "  worker %d holds %d on ref %d for %.1f s", w, record.count, record.cell, Double(now &- record.sinceNs) / 1e9))
+                    lines.append(String(format: "  worker %d holds %d on ref %d for %.1f s", w, record.count, record.cell, seconds(since: record.sinceNs, now: now)))
                 }
             }
         } else {
@@ -114,10 +114,15 @@ enum SoakReporter {
         for owner in 0 ..< world.configuration.owners {
             let (phase, cell, _) = ThreadPhase.unpack(world.ownerCounters.get(owner, OwnerWord.state))
             let since = world.ownerCounters.get(owner, OwnerWord.waitStartNs)
-            let waiting = since == 0 ? "" : String(format: " for %.1f s", Double(now &- since) / 1e9)
+            let waiting = since == 0 ? "" : String(format: " for %.1f s", seconds(since: since, now: now))
             lines.append("  owner \(owner): \(phase)\(waiting) (ref \(cell)), \(count(world.ownerCounters.get(owner, OwnerWord.cycles))) cycles so far")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Seconds from `start` to `now`, 0 if `start` is later (a record made after `now` was read).
+    static func seconds(since start: UInt64, now: UInt64) -> Double {
+        now > start ? Double(now - start) / 1e9 : 0
     }
 
     static func verdictLines(_ summary: SoakSummary) -> [String] {
