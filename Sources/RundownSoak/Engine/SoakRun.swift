@@ -39,24 +39,9 @@ public final class SoakRun {
 
     private func run<P: RundownPlatform>(on platform: P.Type) -> SoakSummary {
         let startNs = rundown_soak_now_ns()
-        let cells = configuration.owners * configuration.refsPerOwner
         let poolBefore = RundownPool.usage(tag: SoakOps<P>.tag)
-        let world = SoakWorld(
-            configuration: configuration, implementation: implementation, cells: cells,
-            refs: .allocate(capacity: cells), kinds: .allocate(capacity: cells),
-            objects: {
-                let raw = UnsafeMutableRawPointer.allocate(byteCount: cells * SoakWorld.objectStride * 8, alignment: 128)
-                let objects = raw.bindMemory(to: Atomic<UInt>.self, capacity: cells * SoakWorld.objectStride)
-                for i in 0 ..< cells * SoakWorld.objectStride { (objects + i).initialize(to: Atomic(0)) }
-                return objects
-            }(),
-            workerCounters: SoakCounters(blocks: configuration.workers),
-            ownerCounters: SoakCounters(blocks: configuration.owners),
-            control: SoakCounters(blocks: 1),
-            holders: (0 ..< configuration.workers).map { _ in HolderLog() },
-            failures: SoakFailureLog(startNs: startNs),
-            cpus: Int(rundown_allowed_cpu_count()))
-        for cell in 0 ..< cells {
+        let world = SoakWorld(configuration: configuration, implementation: implementation, startNs: startNs)
+        for cell in 0 ..< world.cells {
             let kind = implementation.refKind(ofCell: cell)
             world.kinds[cell] = kind
             world.refs[cell] = SoakOps<P>.create(kind)
@@ -97,11 +82,7 @@ public final class SoakRun {
         let summary = monitor.summary(failure: failure, signal: signal)
         printBanner("end", world: world)
         output.line(SoakReporter.verdictLines(summary).joined(separator: "\n"))
-        if failure == nil {
-            world.workerCounters.deallocate()
-            world.ownerCounters.deallocate()
-            world.control.deallocate()
-        }
+        if failure == nil { world.deallocate() }
         return summary
     }
 
@@ -119,9 +100,6 @@ public final class SoakRun {
             if kind != .cacheAwareAllocated { RundownChecking.forgetShadow(of: ref) }
             SoakOps<P>.destroy(kind, ref)
         }
-        UnsafeMutableRawPointer(world.objects).deallocate()
-        world.refs.deallocate()
-        world.kinds.deallocate()
         let poolAfter = RundownPool.usage(tag: SoakOps<P>.tag)
         if poolAfter != poolBefore {
             world.fail(.leak, "pool tag '\(SoakOps<P>.tag)' still has \(poolAfter.blocks - poolBefore.blocks) block(s) allocated after every ref was freed")

@@ -30,6 +30,34 @@ struct SoakWorld {
 
     static let objectStride = 16
 
+    /// The shared state of a run, with empty cells (the run creates their refs and objects).
+    init(configuration: SoakConfiguration, implementation: SoakImplementation, startNs: UInt64) {
+        self.configuration = configuration
+        self.implementation = implementation
+        cells = configuration.owners * configuration.refsPerOwner
+        refs = .allocate(capacity: cells)
+        kinds = .allocate(capacity: cells)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: cells * SoakWorld.objectStride * 8, alignment: 128)
+        objects = raw.bindMemory(to: Atomic<UInt>.self, capacity: cells * SoakWorld.objectStride)
+        for i in 0 ..< cells * SoakWorld.objectStride { (objects + i).initialize(to: Atomic(0)) }
+        workerCounters = SoakCounters(blocks: configuration.workers)
+        ownerCounters = SoakCounters(blocks: configuration.owners)
+        control = SoakCounters(blocks: 1)
+        holders = (0 ..< configuration.workers).map { _ in HolderLog() }
+        failures = SoakFailureLog(startNs: startNs)
+        cpus = Int(rundown_allowed_cpu_count())
+    }
+
+    /// Frees the shared memory (after every thread has been joined and every ref freed).
+    func deallocate() {
+        refs.deallocate()
+        kinds.deallocate()
+        UnsafeMutableRawPointer(objects).deallocate()
+        workerCounters.deallocate()
+        ownerCounters.deallocate()
+        control.deallocate()
+    }
+
     enum Control { static let stop = 0, paused = 1, shuffleEpoch = 2, leakPlanted = 3, finished = 4 }
 
     @inline(__always)
