@@ -174,11 +174,17 @@ static void rundown_soak_write(const char *text) {
 
 static void rundown_soak_on_crash(int signal_number, siginfo_t *info, void *context) {
     (void)context;
+    // The verdict first, with nothing but write(): the process may be corrupted enough that
+    // anything fancier faults again (and a second fault kills it at once: SA_RESETHAND).
+    const char *name = signal_number == SIGSEGV ? "SIGSEGV" : signal_number == SIGBUS ? "SIGBUS"
+                     : signal_number == SIGILL ? "SIGILL" : "SIGFPE";
+    rundown_soak_write("\nrundown-soak: FAILURE (crash): ");
+    rundown_soak_write(name);
+    rundown_soak_write("\n");
     char line[256];
     char thread[16] = "?";
     pthread_getname_np(pthread_self(), thread, sizeof thread);
-    snprintf(line, sizeof line, "\nrundown-soak: FAILURE (crash): %s at address %p in thread '%s'; its stack:\n",
-             strsignal(signal_number), info ? info->si_addr : NULL, thread);
+    snprintf(line, sizeof line, "at address %p in thread '%s'; its stack:\n", info ? info->si_addr : NULL, thread);
     rundown_soak_write(line);
     // glibc's unwinder here: it steps through the signal frame into the faulting code.
     void *pcs[48];
