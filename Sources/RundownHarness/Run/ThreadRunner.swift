@@ -21,9 +21,12 @@ public final class ThreadRunner {
 
     static let pool = ThreadPool()
 
-    /// Pins the calling logical thread to `cpu` (modulo the CPUs the process may use). Always a
-    /// system call, even to the CPU the thread is on: skipping those made the runs faster but
-    /// the ordering controls harder to find (the calls shift the threads against each other).
+    /// Pins the calling logical thread to `cpu` (modulo the CPUs the process may use). A pool
+    /// thread keeps its CPU from one input to the next, so most calls find it already there and
+    /// make no system call (the shim remembers the pin). That cannot hide a race: the sanitizers
+    /// treat `sched_setaffinity` as no synchronisation, so it adds or removes no ordering, only
+    /// time. (The ordering controls once seemed to need the calls; the real cause was the
+    /// unchecked free, see ``tearDown(_:)``.)
     static func pin(to cpu: Int) {
         _ = rundown_pin_current_thread(UInt32(cpu))
     }
