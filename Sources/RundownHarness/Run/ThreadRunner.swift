@@ -128,10 +128,11 @@ public final class ThreadRunner {
         if thread > 0 { finishedWorkers.add() }
     }
 
+    /// A plan's spin. In C (see the shim): a Swift loop was removed by the optimiser in some
+    /// builds and instrumented on every iteration in others, so the same bytes gave no delay or
+    /// a delay many times longer depending on inlining.
     func spin(_ iterations: Int) {
-        var sink = 0
-        for i in 0 ..< iterations { sink &+= i }
-        withExtendedLifetime(sink) {}
+        rundown_spin(UInt32(iterations))
     }
 
     func perform(_ operation: Program.Operation, thread: Int, holds: inout [Int]) {
