@@ -203,13 +203,13 @@ public final class ThreadRunner {
     /// Takes ref `r`'s object away, reads and overwrites every field, then frees it: what an
     /// owner does with an object once its wait has returned.
     ///
-    /// The plain writes are the oracle under ThreadSanitizer. The free alone is not: with the
-    /// runtime flags Swift's toolchain gives ThreadSanitizer (`ignore_interceptors_accesses`,
-    /// because the Swift runtime is not instrumented), the `free` interceptor's access to the
-    /// block is ignored, so a touch that races with the free goes unreported, and only a later
-    /// reuse of the same address by instrumented code, a matter of luck, showed it. These
-    /// writes conflict with every touch (its read of the tag, its write of its counter) that
-    /// the rundown ref did not order before the wait's return.
+    /// The plain reads and writes are the oracle under ThreadSanitizer. The free alone is not:
+    /// the Swift toolchain's ThreadSanitizer runs with `ignore_interceptors_accesses=1` (the
+    /// Swift runtime is not instrumented), so the access that the `free` interceptor makes is
+    /// ignored and a touch that races with the free goes unreported; at best a later reuse of
+    /// the address by instrumented code showed it, by luck. The writes conflict with every
+    /// touch (its read of the tag, its write of its counter) that the rundown ref did not order
+    /// before the wait's return.
     @inline(never)
     func tearDown(_ r: Int) {
         // Relaxed: the pointer only says which object; the ref orders its fields (see publishObject).
