@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -185,10 +186,27 @@ void rundown_fiber_switch(rundown_fiber *from, rundown_fiber *to) {
     if (__sanitizer_finish_switch_fiber) __sanitizer_finish_switch_fiber(from->fake_stack, NULL, NULL);
 }
 
+/// The name this thread was last given here (a pool thread keeps its name from input to input).
+static _Thread_local char rundown_thread_name[16];
+
 void rundown_name_current_thread(const char *name) {
     char shortened[16];  // the kernel keeps 15 characters
     size_t i = 0;
     for (; name[i] != '\0' && i < sizeof shortened - 1; i++) shortened[i] = name[i];
     shortened[i] = '\0';
+    if (strcmp(shortened, rundown_thread_name) == 0) return;  // no system call for the same name
     pthread_setname_np(pthread_self(), shortened);
+    memcpy(rundown_thread_name, shortened, sizeof shortened);
+}
+
+void rundown_spin(uint32_t iterations) {
+    for (uint32_t i = 0; i < iterations; i++) {
+#if defined(__x86_64__)
+        __asm__ __volatile__("pause");
+#elif defined(__aarch64__)
+        __asm__ __volatile__("yield");
+#else
+        __asm__ __volatile__("");
+#endif
+    }
 }

@@ -65,17 +65,26 @@ __attribute__((constructor)) static void rundown_remember_process_cpus(void) {
     rundown_process_cpus_known = sched_getaffinity(0, sizeof rundown_process_cpus, &rundown_process_cpus) == 0;
 }
 
+/// The CPU this thread was last pinned to by rundown_pin_current_thread, or -1 when its
+/// affinity is not a single CPU set here (never pinned, or unpinned since).
+static _Thread_local int rundown_pinned_cpu = -1;
+
 int rundown_pin_current_thread(uint32_t cpu) {
     if (!rundown_process_cpus_known) return ENOSYS;
     int target = rundown_nth_allowed_cpu(cpu, &rundown_process_cpus);
     if (target < 0) return EINVAL;
+    // Already pinned there: the system call would leave the affinity as it is.
+    if (target == rundown_pinned_cpu) return 0;
     cpu_set_t one;
     CPU_ZERO(&one);
     CPU_SET(target, &one);
-    return sched_setaffinity(0, sizeof one, &one) == 0 ? 0 : errno;
+    if (sched_setaffinity(0, sizeof one, &one) != 0) return errno;
+    rundown_pinned_cpu = target;
+    return 0;
 }
 
 int rundown_unpin_current_thread(void) {
     if (!rundown_process_cpus_known) return ENOSYS;
+    rundown_pinned_cpu = -1;
     return sched_setaffinity(0, sizeof rundown_process_cpus, &rundown_process_cpus) == 0 ? 0 : errno;
 }

@@ -63,4 +63,22 @@ struct ThreadCorpusTests {
             #expect(problem == nil, "\(file.lastPathComponent): \(problem ?? "")")
         }
     }
+
+    /// Corpus/ThreadsControls/<control>: a real-thread input for each ordering control. Only
+    /// ThreadSanitizer sees those controls (ci/fuzz check runs them under it); here: one input
+    /// per ordering control, each decodes, and each runs clean on the real implementation.
+    @Test("each ordering control has a real-thread input that decodes and runs clean without it")
+    func orderingControls() throws {
+        let inputs = files(under: "Corpus/ThreadsControls")
+        let covered = Set(inputs.compactMap { RundownFault(rawValue: $0.lastPathComponent) })
+        let orderingControls = Set(RundownFault.controls.filter(\.weakensOrdering))
+        #expect(covered == orderingControls, "missing inputs for \(orderingControls.subtracting(covered).map(\.rawValue))")
+        for file in inputs {
+            #expect(RundownFault(rawValue: file.lastPathComponent)?.weakensOrdering == true,
+                    "Corpus/ThreadsControls/\(file.lastPathComponent) is not named after an ordering control")
+            let (program, plan) = try Harness.decodeThreads([UInt8](try Data(contentsOf: file)))
+            let problem = ThreadRunner(program: program, plan: plan).run(fault: .none)
+            #expect(problem == nil, "\(file.lastPathComponent): \(problem ?? "")")
+        }
+    }
 }

@@ -31,6 +31,12 @@ public struct ThreadPlan: Equatable, Sendable {
     /// Decodes the plan for `program` from `schedule`: per thread a CPU byte and a start byte,
     /// then one byte per operation (bits 0-1: nothing, spin, yield, move; bits 2-7: amount or
     /// CPU). Missing bytes mean: CPU = thread index, no spin, no step.
+    ///
+    /// Spins count CPU pause instructions (tens of nanoseconds each): the start spin is 16 per
+    /// unit (up to 4,080), a step's spin is its amount squared (up to 3,969), fine steps for
+    /// short delays and, at the top, delays long enough (about 0.1 ms) to hold a protection
+    /// across another thread's wait or to come after its reinitialise, whatever the skew of
+    /// the threads' start.
     public init(program: Program, schedule: [UInt8]) {
         var bytes = ScheduleBytes(schedule)
         var threads = program.threads.indices.map { index in
@@ -41,7 +47,7 @@ public struct ThreadPlan: Equatable, Sendable {
                 guard let byte = bytes.next() else { return .none }
                 let amount = Int(byte >> 2)
                 switch byte & 3 {
-                case 1: return .spin(amount * 8)
+                case 1: return .spin(amount * amount)
                 case 2: return .yield
                 case 3: return .moveTo(cpu: amount)
                 default: return .none

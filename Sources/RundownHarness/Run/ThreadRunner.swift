@@ -21,9 +21,12 @@ public final class ThreadRunner {
 
     static let pool = ThreadPool()
 
-    /// Pins the calling logical thread to `cpu` (modulo the CPUs the process may use). Always a
-    /// system call, even to the CPU the thread is on: skipping those made the runs faster but
-    /// the ordering controls harder to find (the calls shift the threads against each other).
+    /// Pins the calling logical thread to `cpu` (modulo the CPUs the process may use). A pool
+    /// thread keeps its CPU from one input to the next, so most calls find it already there and
+    /// make no system call (the shim remembers the pin). That cannot hide a race: the sanitizers
+    /// treat `sched_setaffinity` as no synchronisation, so it adds or removes no ordering, only
+    /// time. (The ordering controls once seemed to need the calls; the real cause was the
+    /// unchecked free, see ``tearDown(_:)``.)
     static func pin(to cpu: Int) {
         _ = rundown_pin_current_thread(UInt32(cpu))
     }
@@ -125,10 +128,11 @@ public final class ThreadRunner {
         if thread > 0 { finishedWorkers.add() }
     }
 
+    /// A plan's spin. In C (see the shim): a Swift loop was removed by the optimiser in some
+    /// builds and instrumented on every iteration in others, so the same bytes gave no delay or
+    /// a delay many times longer depending on inlining.
     func spin(_ iterations: Int) {
-        var sink = 0
-        for i in 0 ..< iterations { sink &+= i }
-        withExtendedLifetime(sink) {}
+        rundown_spin(UInt32(iterations))
     }
 
     func perform(_ operation: Program.Operation, thread: Int, holds: inout [Int]) {
@@ -149,9 +153,7 @@ public final class ThreadRunner {
         case .wait:
             wait(ref)
             // The real usage pattern: the owner tears the object down the moment the wait returns.
-            if let object = UnsafeMutablePointer<Int>(bitPattern: objects[r].exchange(0, ordering: .relaxed)) {
-                object.deallocate()
-            }
+            tearDown(r)
         case .completed:
             if program.refKind == .plain {
                 Plain.rundownCompleted(ref.assumingMemoryBound(to: Atomic<UInt>.self), call: "ExRundownCompleted")
@@ -167,9 +169,7 @@ public final class ThreadRunner {
             }
         case .destroy:
             finishedWorkers.wait(for: program.threads.count - 1)
-            if let object = UnsafeMutablePointer<Int>(bitPattern: objects[r].exchange(0, ordering: .relaxed)) {
-                object.deallocate()
-            }
+            tearDown(r)
             if program.refKind == .cacheAwareAllocated {
                 CacheAware.free(ref, call: "ExFreeCacheAwareRundownProtection")
             }
@@ -198,6 +198,29 @@ public final class ThreadRunner {
         } else {
             CacheAware.waitForRelease(ref, CacheAwareLayout(header: ref), call: "ExWaitForRundownProtectionReleaseCacheAware")
         }
+    }
+
+    /// Takes ref `r`'s object away, reads and overwrites every field, then frees it: what an
+    /// owner does with an object once its wait has returned.
+    ///
+    /// The plain reads and writes are the oracle under ThreadSanitizer. The free alone is not:
+    /// the Swift toolchain's ThreadSanitizer runs with `ignore_interceptors_accesses=1` (the
+    /// Swift runtime is not instrumented), so the access that the `free` interceptor makes is
+    /// ignored and a touch that races with the free goes unreported; at best a later reuse of
+    /// the address by instrumented code showed it, by luck. The writes conflict with every
+    /// touch (its read of the tag, its write of its counter) that the rundown ref did not order
+    /// before the wait's return.
+    @inline(never)
+    func tearDown(_ r: Int) {
+        // Relaxed: the pointer only says which object; the ref orders its fields (see publishObject).
+        guard let object = UnsafeMutablePointer<Int>(bitPattern: objects[r].exchange(0, ordering: .relaxed)) else { return }
+        let fields = 1 + program.threads.count
+        precondition(object[0] == 1000, "the owner finds r\(r)'s object overwritten (\(object[0])) at teardown")
+        var touches = 0
+        for field in 1 ..< fields { touches &+= object[field] }
+        for field in 0 ..< fields { object[field] = -1 }
+        withExtendedLifetime(touches) {}
+        object.deallocate()
     }
 
     /// Reads and writes the protected object's plain fields: legal only while protected.

@@ -42,8 +42,13 @@ void rundown_fiber_switch(rundown_fiber *from, rundown_fiber *to);
 /// Leaves `from` for good (it is never resumed until prepared anew) and resumes `to`.
 void rundown_fiber_leave(rundown_fiber *from, rundown_fiber *to) __attribute__((noreturn));
 
-/// Names the calling thread (sanitizer reports and debuggers show the name).
+/// Names the calling thread (sanitizer reports and debuggers show the name). No system call
+/// when the thread already has that name from an earlier call.
 void rundown_name_current_thread(const char *name);
+
+/// Busy-waits `iterations` CPU pause instructions: a delay that no optimiser removes and no
+/// sanitizer instruments (it touches no memory), so a plan's spin costs the same in every build.
+void rundown_spin(uint32_t iterations);
 
 /// Number of extra coverage counters.
 #define RUNDOWN_EXTRA_COUNTERS 4096

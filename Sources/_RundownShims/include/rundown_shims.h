@@ -60,7 +60,8 @@ uint32_t rundown_configured_cpu_count(void);
 /// Number of CPUs the calling thread may run on (at least 1).
 uint32_t rundown_allowed_cpu_count(void);
 
-/// Pins the calling thread to `cpu` (modulo the CPUs it is allowed on).
+/// Pins the calling thread to `cpu` (modulo the CPUs it is allowed on). No system call when
+/// this function already pinned the thread to that CPU (and it was not unpinned since).
 /// Returns 0 or the errno of sched_setaffinity.
 int rundown_pin_current_thread(uint32_t cpu);
 
