@@ -23,8 +23,11 @@ import Testing
         #expect(svg.contains(">500<"))
     }
 
+    /// The refs only: the mutex baseline is `Synchronization.Mutex`, whose lock lives in the
+    /// uninstrumented standard library, so under ThreadSanitizer (ci/sanitizers runs these
+    /// tests) the counter it protects looks racy.
     @Test func aRealMeasurementCountsPairs() {
-        #expect(ThroughputSweep.measure(.cacheAware, workers: 1, seconds: 0.05) > 0)
-        #expect(ThroughputSweep.measure(.mutex, workers: 2, seconds: 0.05) > 0)
+        #expect(ThroughputSweep.measure(.cacheAware, workers: 2, seconds: 0.05) > 0)
+        #expect(ThroughputSweep.measure(.plain, workers: 2, seconds: 0.05) > 0)
     }
 }

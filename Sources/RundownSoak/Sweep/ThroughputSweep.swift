@@ -6,7 +6,8 @@ import _SoakShims
 
 /// Throughput against worker count: every worker does acquire/release pairs on one shared ref
 /// (or lock/unlock pairs on one mutex, the baseline) for a fixed time; the sweep runs this for
-/// 1 to N workers and each implementation.
+/// 1 to N workers and each implementation. The mutex is `Synchronization.Mutex` (as in
+/// rundown-bench); its lock is invisible to ThreadSanitizer, so do not sweep a TSan build.
 public enum ThroughputSweep {
     public enum Contender: String, CaseIterable, Codable, Sendable {
         case cacheAware = "cache-aware"
