@@ -257,6 +257,8 @@ int rundown_soak_spawn(void *(*body)(void *), void *context, uint64_t *handle) {
 
 void rundown_soak_join(uint64_t handle) { pthread_join((pthread_t)handle, NULL); }
 
+void rundown_soak_detach(uint64_t handle) { pthread_detach((pthread_t)handle); }
+
 static __thread uint64_t rundown_soak_jitter_state = 0x9E3779B97F4A7C15u;
 
 void rundown_soak_jitter_seed(uint64_t seed) { rundown_soak_jitter_state = seed | 1; }

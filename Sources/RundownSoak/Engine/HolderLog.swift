@@ -29,5 +29,8 @@ final class HolderLog: @unchecked Sendable {
         }
     }
 
-    var snapshot: [HolderRecord] { records.withLock { $0 } }
+    /// A copy made under the lock, in a buffer of its own. (Returning the array itself would
+    /// share its buffer; the worker's next change would then copy or not depending on a
+    /// reference count that ThreadSanitizer cannot see, and it would report the reader.)
+    var snapshot: [HolderRecord] { records.withLock { $0.map { $0 } } }
 }

@@ -75,7 +75,9 @@ public final class SoakRun {
             monitor.watchWhileStopping(threads: threads.count)
             failure = world.failures.failure
         }
-        if failure == nil {
+        if failure != nil {
+            for thread in threads { thread.detach() }
+        } else {
             for thread in threads { thread.join() }
             failure = world.failures.failure ?? tearDown(world, on: platform, poolBefore: poolBefore, startNs: startNs)
         }

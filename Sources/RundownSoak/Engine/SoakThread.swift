@@ -29,4 +29,7 @@ struct SoakThread {
     }
 
     func join() { rundown_soak_join(handle) }
+
+    /// Gives the thread up: it will never be joined (after a failure it may hang forever).
+    func detach() { rundown_soak_detach(handle) }
 }

@@ -56,6 +56,9 @@ int rundown_soak_spawn(void *(*body)(void *), void *context, uint64_t *handle);
 /// Joins a thread from rundown_soak_spawn.
 void rundown_soak_join(uint64_t handle);
 
+/// Detaches a thread from rundown_soak_spawn (it will never be joined).
+void rundown_soak_detach(uint64_t handle);
+
 #ifdef __cplusplus
 }
 #endif
