@@ -25,6 +25,10 @@ final class SoakMonitor {
     private var stutters: UInt64 = 0
     private var shuffles: UInt64 = 0
     private var endNs: UInt64 = 0
+    /// Progress watch: each thread's last progress counter (a worker's attempts, an owner's
+    /// cycles) and when it last changed.
+    private var lastProgress: [UInt64]
+    private var progressSinceNs: [UInt64]
 
     init(world: SoakWorld, latencies: [OwnerLatencies], output: SoakOutput, startNs: UInt64) {
         self.world = world
@@ -34,6 +38,8 @@ final class SoakMonitor {
         lastWorkerAcquires = Array(repeating: 0, count: world.configuration.workers)
         lastWorkerAttempts = lastWorkerAcquires
         lastSampleNs = startNs
+        lastProgress = Array(repeating: 0, count: world.configuration.workers + world.configuration.owners)
+        progressSinceNs = Array(repeating: startNs, count: lastProgress.count)
     }
 
     /// Watches until the run ends; returns the stop signal if one ended it.
@@ -98,7 +104,9 @@ final class SoakMonitor {
         }
     }
 
-    /// A report if some owner's wait has run past the timeout.
+    /// A report if some owner's wait has run past the timeout, or some thread has made no
+    /// progress for that long (a worker spinning in an acquire or release that never ends, an
+    /// owner stuck outside a wait).
     func watchdog(now: UInt64) -> String? {
         let timeout = UInt64(configuration.waitTimeoutSeconds * 1e9)
         for o in 0 ..< configuration.owners {
@@ -106,6 +114,23 @@ final class SoakMonitor {
             if since != 0 && now > since && now - since > timeout {
                 let cell = ThreadPhase.unpack(world.ownerCounters.get(o, OwnerWord.state)).cell
                 return SoakReporter.watchdogReport(owner: o, cell: cell, waitedNs: now - since, now: now, world: world)
+            }
+        }
+        let workers = configuration.workers
+        for t in 0 ..< lastProgress.count {
+            let isWorker = t < workers
+            let counters = isWorker ? world.workerCounters : world.ownerCounters
+            let index = isWorker ? t : t - workers
+            let value = counters.get(index, isWorker ? WorkerWord.attempts : OwnerWord.cycles)
+            let phase = ThreadPhase.unpack(counters.get(index, isWorker ? WorkerWord.state : OwnerWord.state)).phase
+            // Parked (stutter), finished, or an owner in a wait (the check above) is not stuck.
+            let excused = phase == .parked || phase == .finished || (!isWorker && world.ownerCounters.get(index, OwnerWord.waitStartNs) != 0)
+            if value != lastProgress[t] || excused {
+                lastProgress[t] = value
+                progressSinceNs[t] = now
+            } else if now > progressSinceNs[t] && now - progressSinceNs[t] > timeout {
+                return SoakReporter.stuckReport(thread: isWorker ? "worker \(index)" : "owner \(index)",
+                                                stuckNs: now - progressSinceNs[t], now: now, world: world)
             }
         }
         return nil

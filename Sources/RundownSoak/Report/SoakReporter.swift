@@ -105,6 +105,26 @@ enum SoakReporter {
         } else {
             lines.append("Run with --checked to record each acquire's call stack; this report then lists who still holds protection.")
         }
+        lines += threadLines(now: now, world: world)
+        return lines.joined(separator: "\n")
+    }
+
+    /// Seconds from `start` to `now`, 0 if `start` is later (a record made after `now` was read).
+    static func seconds(since start: UInt64, now: UInt64) -> Double {
+        now > start ? Double(now - start) / 1e9 : 0
+    }
+
+    /// A thread that made no progress for the wait timeout: what it is doing, and every thread's state.
+    static func stuckReport(thread: String, stuckNs: UInt64, now: UInt64, world: SoakWorld) -> String {
+        var lines = [String(format: "%@ made no progress for %.1f s (timeout %.1f s): a loop in the library that never ends, or a lost thread.",
+                            thread, Double(stuckNs) / 1e9, world.configuration.waitTimeoutSeconds)]
+        lines += threadLines(now: now, world: world)
+        return lines.joined(separator: "\n")
+    }
+
+    /// "Threads:" and one line per thread: its phase, ref, CPU and progress so far.
+    static func threadLines(now: UInt64, world: SoakWorld) -> [String] {
+        var lines: [String] = []
         lines.append("Threads:")
         for w in 0 ..< world.configuration.workers {
             let (phase, cell, cpu) = ThreadPhase.unpack(world.workerCounters.get(w, WorkerWord.state))
@@ -117,12 +137,7 @@ enum SoakReporter {
             let waiting = since == 0 ? "" : String(format: " for %.1f s", seconds(since: since, now: now))
             lines.append("  owner \(owner): \(phase)\(waiting) (ref \(cell)), \(count(world.ownerCounters.get(owner, OwnerWord.cycles))) cycles so far")
         }
-        return lines.joined(separator: "\n")
-    }
-
-    /// Seconds from `start` to `now`, 0 if `start` is later (a record made after `now` was read).
-    static func seconds(since start: UInt64, now: UInt64) -> Double {
-        now > start ? Double(now - start) / 1e9 : 0
+        return lines
     }
 
     static func verdictLines(_ summary: SoakSummary) -> [String] {
