@@ -25,11 +25,17 @@
 int rundown_soak_backtrace(void **pcs, int capacity) {
     if (capacity <= 0) return 0;
 #if RUNDOWN_HAVE_LIBUNWIND
-    int n = unw_backtrace(pcs, capacity);
+    // unw_backtrace lists its own frame first; glibc's backtrace() does not. Drop it, so that
+    // both start at this function.
+    void *all[65];
+    int n = unw_backtrace(all, capacity + 1 < 65 ? capacity + 1 : 65);
+    if (n <= 1) return 0;
+    memcpy(pcs, all + 1, (size_t)(n - 1) * sizeof *pcs);
+    return n - 1;
 #else
     int n = backtrace(pcs, capacity);
-#endif
     return n < 0 ? 0 : n;
+#endif
 }
 
 const char *rundown_soak_unwinder(void) {
@@ -129,10 +135,13 @@ void rundown_soak_describe_pc(const void *pc, char *out, size_t capacity) {
     }
 }
 
-static volatile sig_atomic_t rundown_soak_signal = 0;
+// Written by a signal handler on any thread, read by the main thread: relaxed atomics (lock-free,
+// so safe in a handler); the value is the whole message.
+static int rundown_soak_signal = 0;
 
 static void rundown_soak_on_stop_signal(int signal_number) {
-    if (rundown_soak_signal == signal_number) {
+    int seen = __atomic_load_n(&rundown_soak_signal, __ATOMIC_RELAXED);
+    if (seen == signal_number) {
         // The second of the same kind: the run did not stop in time; die the default way.
         struct sigaction fallback;
         memset(&fallback, 0, sizeof fallback);
@@ -141,7 +150,7 @@ static void rundown_soak_on_stop_signal(int signal_number) {
         raise(signal_number);
         return;
     }
-    if (rundown_soak_signal == 0) rundown_soak_signal = signal_number;
+    if (seen == 0) __atomic_store_n(&rundown_soak_signal, signal_number, __ATOMIC_RELAXED);
 }
 
 void rundown_soak_install_stop_signals(void) {
@@ -154,7 +163,7 @@ void rundown_soak_install_stop_signals(void) {
     sigaction(SIGTERM, &action, NULL);
 }
 
-int rundown_soak_stop_signal(void) { return rundown_soak_signal; }
+int rundown_soak_stop_signal(void) { return __atomic_load_n(&rundown_soak_signal, __ATOMIC_RELAXED); }
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
@@ -186,9 +195,15 @@ static void rundown_soak_on_crash(int signal_number, siginfo_t *info, void *cont
     pthread_getname_np(pthread_self(), thread, sizeof thread);
     snprintf(line, sizeof line, "at address %p in thread '%s'; its stack:\n", info ? info->si_addr : NULL, thread);
     rundown_soak_write(line);
-    // glibc's unwinder here: it steps through the signal frame into the faulting code.
+    // If what follows hangs (a crash inside malloc holds its lock, and symbolising allocates),
+    // the alarm ends the process: the verdict is already out.
+    alarm(5);
+    // glibc's unwinder here (primed at install: its first call loads libgcc_s): it steps
+    // through the signal frame into the faulting code. Raw addresses first, names after.
     void *pcs[48];
     int n = backtrace(pcs, 48);
+    backtrace_symbols_fd(pcs, n, 2);
+    rundown_soak_write("symbolised:\n");
     for (int i = 0; i < n; i++) {
         char frame[512];
         rundown_soak_describe_pc(pcs[i], frame, sizeof frame);
@@ -207,11 +222,16 @@ static void rundown_soak_on_crash(int signal_number, siginfo_t *info, void *cont
 void rundown_soak_install_crash_handlers(void) {
 #ifndef RUNDOWN_SOAK_SANITIZED
     rundown_soak_load_exe_symbols();  // not in the handler: it allocates
+    void *prime[1];
+    backtrace(prime, 1);  // the first call loads libgcc_s (dlopen, malloc): not in the handler
+    static char alternate_stack[64 * 1024];  // a stack overflow still gets its verdict
+    stack_t stack = { .ss_sp = alternate_stack, .ss_size = sizeof alternate_stack, .ss_flags = 0 };
+    sigaltstack(&stack, NULL);
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_sigaction = rundown_soak_on_crash;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_SIGINFO | SA_RESETHAND;
+    action.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_ONSTACK;
     sigaction(SIGSEGV, &action, NULL);
     sigaction(SIGBUS, &action, NULL);
     sigaction(SIGILL, &action, NULL);

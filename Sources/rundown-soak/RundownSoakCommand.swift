@@ -30,33 +30,33 @@ extension RundownSoakCommand {
         var workers: Int?
         @Option(help: "Owner threads (default: half the CPUs, at least 2).")
         var owners: Int?
-        @Option(help: "Refs each owner cycles through.")
+        @Option(help: "Refs each owner cycles through (default: 2).")
         var refsPerOwner: Int?
         @Option(help: "Seed of every random choice.")
         var seed: UInt64 = 1
-        @Option(help: "Seconds between stutters (all workers pause for a tenth of it); 0 turns stutter off.")
+        @Option(help: "Seconds between stutters (all workers pause for a tenth of it; default: 5); 0 turns stutter off.")
         var stutter: Double?
-        @Option(help: "Seconds between shuffles (workers move so that each CPU idles in turn); 0 turns shuffle off.")
+        @Option(help: "Seconds between shuffles (workers move so that each CPU idles in turn; default: 3); 0 turns shuffle off.")
         var shuffle: Double?
-        @Option(help: "Share of protections released on another CPU than they were acquired on (0 to 1).")
+        @Option(help: "Share of protections released on another CPU than they were acquired on (0 to 1; default: 0.1).")
         var crossCpuRelease: Double?
-        @Option(help: "Hold one protection in this many for --long-hold-us (0: never).")
+        @Option(help: "Hold one protection in this many for --long-hold-us (default: 2000; 0: never).")
         var longHoldEvery: Int?
-        @Option(help: "Length of a long hold, in microseconds.")
+        @Option(help: "Length of a long hold, in microseconds (default: 5000).")
         var longHoldUs: Int?
-        @Option(help: "Share of acquires that take several protections at once (the Ex routines), 0 to 1.")
+        @Option(help: "Share of acquires that take several protections at once (the Ex routines), 0 to 1 (default: 0.1).")
         var exShare: Double?
-        @Option(help: "Largest count an Ex acquire takes.")
+        @Option(help: "Largest count an Ex acquire takes (default: 8).")
         var maxExCount: Int?
-        @Option(help: "Mean time an owner leaves a ref open before it waits, in microseconds.")
+        @Option(help: "Mean time an owner leaves a ref open before it waits, in microseconds (default: 200).")
         var openUs: Int?
-        @Option(help: "A wait that has not returned after this many seconds is a watchdog FAILURE.")
+        @Option(help: "A wait that has not returned, or a thread that made no progress, after this many seconds is a watchdog FAILURE (default: 10).")
         var waitTimeout: Double?
-        @Option(help: "Seconds between statistics lines.")
+        @Option(help: "Seconds between statistics lines (default: 10).")
         var statsInterval: Double?
         @Flag(help: "Record each acquire's call stack, so that a watchdog FAILURE shows who holds protection (slower).")
         var checked = false
-        @Option(help: "Delay one operation of the platform seam in this many (a power of two; 0 runs the production platform without any delay).")
+        @Option(help: "Delay one operation of the platform seam in this many (a power of two; default: 64; 0 runs the production platform without any delay).")
         var jitter: Int?
         @Option(help: "Also write the summary as JSON to this file (schema: docs/soak-summary.schema.json).")
         var json: String?

@@ -62,6 +62,11 @@ public struct SoakConfiguration: Sendable, Codable, Equatable {
         if workers < 1 || workers > 4096 { problems.append("workers must be 1...4096 (got \(workers))") }
         if owners < 1 || owners > 1024 { problems.append("owners must be 1...1024 (got \(owners))") }
         if refsPerOwner < 1 || refsPerOwner > 64 { problems.append("refs per owner must be 1...64 (got \(refsPerOwner))") }
+        for (name, value) in [("duration", durationSeconds), ("stutter", stutterSeconds), ("shuffle", shuffleSeconds),
+                              ("wait timeout", waitTimeoutSeconds), ("statistics interval", statsIntervalSeconds)]
+        where !value.isFinite || value > 1e9 {
+            problems.append("\(name) must be a finite number of seconds up to 1e9 (got \(value))")
+        }
         if durationSeconds < 0 { problems.append("duration must be 0 (until stopped) or more seconds (got \(durationSeconds))") }
         if stutterSeconds < 0 { problems.append("stutter must be 0 (off) or more seconds (got \(stutterSeconds))") }
         if shuffleSeconds < 0 { problems.append("shuffle must be 0 (off) or more seconds (got \(shuffleSeconds))") }

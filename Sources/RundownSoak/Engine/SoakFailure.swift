@@ -28,8 +28,8 @@ public struct SoakFailure: Codable, Sendable, Equatable {
 final class SoakFailureLog: @unchecked Sendable {
     // @unchecked Sendable: the state is behind the lock (a pthread mutex: ThreadSanitizer sees its ordering, which it does not for `Synchronization.Mutex`).
     private let first = Locked<SoakFailure?>(nil)
-    /// Set once a failure is recorded; relaxed: the flag only tells the threads to stop, the
-    /// failure itself is read under the mutex.
+    /// Set once a failure is recorded (owners then leave their objects alone). Relaxed: the
+    /// flag carries no data; the failure itself is read under the lock.
     let hasFailed = Atomic<Bool>(false)
     let startNs: UInt64
 

@@ -45,7 +45,7 @@ enum WorkerWord {
 
 /// The words of an owner's block.
 enum OwnerWord {
-    static let cycles = 0, waitStartNs = 1, state = 2, waits = 3
+    static let cycles = 0, waitStartNs = 1, state = 2
 }
 
 /// What a thread is doing, for the watchdog's report: a phase and the ref it concerns.

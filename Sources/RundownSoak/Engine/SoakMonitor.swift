@@ -68,11 +68,11 @@ final class SoakMonitor {
                 if stutterEnd == 0 && now >= nextStutter {
                     world.control.set(0, SoakWorld.Control.paused, 1)
                     stutterEnd = now + stutterPeriod / 10
+                    nextStutter += stutterPeriod
                     stutters += 1
                 } else if stutterEnd != 0 && now >= stutterEnd {
                     world.control.set(0, SoakWorld.Control.paused, 0)
                     stutterEnd = 0
-                    nextStutter = now + stutterPeriod
                 }
             }
             if shufflePeriod > 0 && now >= nextShuffle {

@@ -57,7 +57,11 @@ enum SoakOwner<P: RundownPlatform> {
                 let latency = watchedWait(kind, ref, cell: cell, owner: o, counters: counters)
 
                 // Run down: nobody holds protection, so the object is the owner's alone.
-                let object = UnsafeMutablePointer<UInt64>(bitPattern: world.object(cell).pointee.load(ordering: .relaxed))!
+                // Relaxed: the ref, now run down, orders the object (see SoakWorld.objects).
+                guard let object = UnsafeMutablePointer<UInt64>(bitPattern: world.object(cell).pointee.load(ordering: .relaxed)) else {
+                    world.fail(.corruptedObject, "owner \(o)'s wait on ref \(cell) returned and the ref has no object")
+                    return
+                }
                 let cycle = counters.get(o, OwnerWord.cycles)
                 if object[0] != ProtectedObject.magic || object[2] != ProtectedObject.live {
                     world.fail(.corruptedObject, "owner \(o)'s wait on ref \(cell) returned and the object is not the live one it published (magic \(hex(object[0])), state \(object[2]))")
@@ -83,6 +87,7 @@ enum SoakOwner<P: RundownPlatform> {
                 } else {
                     quarantine.append(Retired(object: object, cell: cell, touches: touches))
                     let next = ProtectedObject.make(workers: workers, cycle: cycle &+ 1)
+                    // Relaxed: the reinitialise below publishes the new object (see SoakWorld.objects).
                     world.object(cell).pointee.store(UInt(bitPattern: next), ordering: .relaxed)
                 }
                 SoakOps<P>.reinitialize(kind, ref)
@@ -93,9 +98,15 @@ enum SoakOwner<P: RundownPlatform> {
                     oldest.object.deallocate()
                 }
                 latencies.record(nanoseconds: latency)
-                counters.bump(o, OwnerWord.waits)
                 counters.set(o, OwnerWord.cycles, cycle &+ 1)
             }
+        }
+        // After a failure a worker may still hold a protection (and touch a retired object):
+        // leave everything as it is; the run ends without freeing.
+        if world.failures.hasFailed.load(ordering: .relaxed) { return }
+        // The last wait on each ref, watched like the others: teardown then finds them run down.
+        for cell in myCells {
+            _ = watchedWait(world.kinds[cell], world.refs[cell], cell: cell, owner: o, counters: counters)
         }
         for retired in quarantine {
             if !check(retired.object, cell: retired.cell, touches: retired.touches, owner: o, world: world) { return }

@@ -45,6 +45,7 @@ public final class SoakRun {
             let kind = implementation.refKind(ofCell: cell)
             world.kinds[cell] = kind
             world.refs[cell] = SoakOps<P>.create(kind)
+            // Relaxed: the threads start after this; creating them orders it before their work.
             world.object(cell).pointee.store(UInt(bitPattern: ProtectedObject.make(workers: configuration.workers, cycle: 0)), ordering: .relaxed)
         }
         // The library's misuse reports are failures here (the soak never misuses the API); the
@@ -53,7 +54,6 @@ public final class SoakRun {
             world.fail(.misuse, RundownMisuse.message(misuse, call: call, ref: ref))
             while true { rundown_soak_sleep_ns(1_000_000_000) }
         }
-        defer { RundownMisuse.interceptor = nil }
 
         printBanner("start", world: world)
         let latencies = (0 ..< configuration.owners).map { _ in OwnerLatencies() }
@@ -80,6 +80,8 @@ public final class SoakRun {
         } else {
             for thread in threads { thread.join() }
             failure = world.failures.failure ?? tearDown(world, on: platform, poolBefore: poolBefore, startNs: startNs)
+            // Only now: after a failure, detached threads may still report misuse.
+            if failure == nil { RundownMisuse.interceptor = nil }
         }
         let summary = monitor.summary(failure: failure, signal: signal)
         printBanner("end", world: world)
@@ -88,11 +90,11 @@ public final class SoakRun {
         return summary
     }
 
-    /// Waits on every ref once more, frees the objects and the refs, and checks the pool.
+    /// Frees the objects and the refs (each owner's last wait ran them down) and checks the pool.
     private func tearDown<P: RundownPlatform>(_ world: SoakWorld, on platform: P.Type, poolBefore: PoolUsage, startNs: UInt64) -> SoakFailure? {
         for cell in 0 ..< world.cells {
             let kind = world.kinds[cell], ref = world.refs[cell]
-            SoakOps<P>.wait(kind, ref)
+            // Relaxed: every thread that touched the object has been joined.
             if let object = UnsafeMutablePointer<UInt64>(bitPattern: world.object(cell).pointee.load(ordering: .relaxed)) {
                 if object[0] != ProtectedObject.magic || object[2] != ProtectedObject.live {
                     world.fail(.corruptedObject, "at teardown, ref \(cell)'s object is not live (magic \(hex(object[0])), state \(object[2]))")

@@ -43,12 +43,13 @@ enum SoakWorker<P: RundownPlatform> {
             }
             counters.set(w, WorkerWord.state, ThreadPhase.word(.holding, cell: cell, cpu: cpu))
 
-            // Protected from here: the object is live and ours to touch.
+            // Protected from here: the object is live and ours to touch. Relaxed: the acquire
+            // orders the object after its publication (see SoakWorld.objects).
             guard let object = UnsafeMutablePointer<UInt64>(bitPattern: world.object(cell).pointee.load(ordering: .relaxed)) else {
                 world.fail(.corruptedObject, "worker \(w) holds protection on ref \(cell) but the ref has no object")
                 return
             }
-            let cycle = touch(object, world: world, worker: w, cell: cell, when: "right after its acquire")
+            guard let cycle = touch(object, world: world, worker: w, cell: cell, when: "right after its acquire") else { return }
             holders?.add(HolderRecord(cell: cell, count: count, cycle: cycle, sinceNs: rundown_soak_now_ns(), stack: .capture()))
 
             if configuration.longHoldEvery > 0 && random.below(configuration.longHoldEvery) == 0 {
@@ -97,13 +98,16 @@ enum SoakWorker<P: RundownPlatform> {
     }
 
     /// Checks that `object` is the live object of `cell` and touches it (this worker's lane);
-    /// returns its cycle.
+    /// returns its cycle, or nil (a failure recorded, nothing written) if it is not.
     @inline(__always)
-    static func touch(_ object: UnsafeMutablePointer<UInt64>, world: SoakWorld, worker w: Int, cell: Int, when: String) -> UInt64 {
+    static func touch(_ object: UnsafeMutablePointer<UInt64>, world: SoakWorld, worker w: Int, cell: Int, when: String) -> UInt64? {
         if object[0] != ProtectedObject.magic {
             world.fail(.corruptedObject, "worker \(w) found no object (magic \(hex(object[0]))) behind ref \(cell) \(when)")
-        } else if object[2] != ProtectedObject.live {
+            return nil
+        }
+        if object[2] != ProtectedObject.live {
             world.fail(.retiredObjectSeen, "worker \(w) acquired ref \(cell) and found its object (cycle \(object[1])) already retired: a wait returned while protections were outstanding, or an acquire succeeded on a run-down ref")
+            return nil
         }
         object[ProtectedObject.headerWords + w] &+= 1
         return object[1]

@@ -3,9 +3,10 @@ import _RundownShims
 import _SoakShims
 
 /// Everything the soak's threads share, in raw memory that outlives them: the refs, their
-/// objects, the counters and the run's control words. A struct of pointers, so that the
-/// threads' loops pass it around without reference counting (whose atomic operations
-/// ThreadSanitizer would take for synchronisation between the threads).
+/// objects, the counters and the run's control words. Mostly pointers, so that the threads'
+/// hot loops touch no reference-counted object (whose atomic operations ThreadSanitizer would
+/// take for synchronisation between the threads); the class instances in it (failure log,
+/// holder logs) are touched only on cold paths (a failure, checked mode).
 struct SoakWorld {
     let configuration: SoakConfiguration
     let implementation: SoakImplementation

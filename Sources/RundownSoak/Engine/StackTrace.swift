@@ -8,7 +8,7 @@ struct StackTrace: Sendable {
 
     /// The calling thread's stack, without the frames of this capture itself (this function and the C shim).
     @inline(never)
-    static func capture(skipping skip: Int = 2) -> StackTrace {
+    static func capture(skipping skip: Int = 1) -> StackTrace {
         var buffer = [UnsafeMutableRawPointer?](repeating: nil, count: capacity)
         let n = Int(rundown_soak_backtrace(&buffer, Int32(capacity)))
         var trace = StackTrace()
