@@ -189,6 +189,12 @@ void rundown_fiber_switch(rundown_fiber *from, rundown_fiber *to) {
 /// The name this thread was last given here (a pool thread keeps its name from input to input).
 static _Thread_local char rundown_thread_name[16];
 
+static pthread_mutex_t rundown_thread_runs = PTHREAD_MUTEX_INITIALIZER;
+
+void rundown_thread_runs_lock(void) { pthread_mutex_lock(&rundown_thread_runs); }
+
+void rundown_thread_runs_unlock(void) { pthread_mutex_unlock(&rundown_thread_runs); }
+
 void rundown_name_current_thread(const char *name) {
     char shortened[16];  // the kernel keeps 15 characters
     size_t i = 0;

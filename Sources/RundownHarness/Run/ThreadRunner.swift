@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-@_spi(RundownTools) import Rundown
+import Rundown
 import Synchronization
 import _RundownShims
 import _HarnessShims
@@ -61,13 +61,13 @@ public final class ThreadRunner {
         objects.deallocate()
     }
 
-    /// Runs share the real-thread platform's settings, the pool tag (its leak check) and the
-    /// thread pool, so they go one at a time (a parallel test runner may start several).
-    static let oneRunAtATime = Locked(())
-
-    /// Runs the program once; returns a description of what went wrong, or nil.
+    /// Runs the program once; returns a description of what went wrong, or nil. Runs share the
+    /// real-thread platform's settings, the pool tag (its leak check) and the thread pool, so
+    /// they go one at a time (a parallel test runner may start several).
     public func run(fault: RundownFault) -> String? {
-        ThreadRunner.oneRunAtATime.withLock { _ in runAlone(fault: fault) }
+        rundown_thread_runs_lock()
+        defer { rundown_thread_runs_unlock() }
+        return runAlone(fault: fault)
     }
 
     private func runAlone(fault: RundownFault) -> String? {

@@ -46,6 +46,12 @@ void rundown_fiber_leave(rundown_fiber *from, rundown_fiber *to) __attribute__((
 /// when the thread already has that name from an earlier call.
 void rundown_name_current_thread(const char *name);
 
+/// The process-wide lock that makes real-thread runs go one at a time. A C mutex with a static
+/// initialiser: a Swift global would be created lazily under the runtime's once-lock, which
+/// ThreadSanitizer cannot see, and it would report the first use from another thread.
+void rundown_thread_runs_lock(void);
+void rundown_thread_runs_unlock(void);
+
 /// Busy-waits `iterations` CPU pause instructions: a delay that no optimiser removes and no
 /// sanitizer instruments (it touches no memory), so a plan's spin costs the same in every build.
 void rundown_spin(uint32_t iterations);
