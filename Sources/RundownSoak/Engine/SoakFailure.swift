@@ -19,8 +19,11 @@ public enum SoakFailureKind: String, Codable, Sendable {
 
 /// A failure: what, where, and when (seconds since the start).
 public struct SoakFailure: Codable, Sendable, Equatable {
+    /// Which check tripped.
     public var kind: SoakFailureKind
+    /// What went wrong and where (for a watchdog: the whole report).
     public var message: String
+    /// Seconds from the start of the run.
     public var atSeconds: Double
 }
 

@@ -12,6 +12,7 @@ import _SoakShims
 /// After a FAILURE the threads are not joined (some may hang forever, which is often the
 /// failure) and the shared memory is not freed: the caller reports and exits.
 public final class SoakRun {
+    /// The run's configuration (validated).
     public let configuration: SoakConfiguration
     let output: SoakOutput
     let implementation: SoakImplementation

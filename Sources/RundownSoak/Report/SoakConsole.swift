@@ -5,7 +5,9 @@ import _SoakShims
 /// Where a run's text goes: statistics lines and banners, and (on a terminal) a progress line
 /// that the next line overwrites.
 public struct SoakOutput: Sendable {
+    /// Prints one line (statistics, banners, verdict).
     public var line: @Sendable (String) -> Void
+    /// Replaces the progress line (nil: no progress line, e.g. not a terminal).
     public var progress: (@Sendable (String) -> Void)?
 
     public init(line: @escaping @Sendable (String) -> Void, progress: (@Sendable (String) -> Void)? = nil) {
@@ -30,7 +32,9 @@ extension SoakOutput {
 
 /// Unbuffered writes to the standard streams (so that lines appear at once, even in a pipe).
 public enum SoakConsole {
+    /// Writes `text` to standard output as it is (add the newline yourself).
     public static func out(_ text: String) { write(1, text) }
+    /// Writes `text` to standard error as it is.
     public static func error(_ text: String) { write(2, text) }
 
     static func write(_ fd: Int32, _ text: String) {

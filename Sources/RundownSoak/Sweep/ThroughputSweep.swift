@@ -9,13 +9,16 @@ import _SoakShims
 /// 1 to N workers and each implementation. The mutex is `Synchronization.Mutex` (as in
 /// rundown-bench); its lock is invisible to ThreadSanitizer, so do not sweep a TSan build.
 public enum ThroughputSweep {
+    /// What a sweep measures: the two refs and the mutex baseline.
     public enum Contender: String, CaseIterable, Codable, Sendable {
         case cacheAware = "cache-aware"
         case plain = "plain"
         case mutex = "mutex"
     }
 
+    /// One worker count's figures.
     public struct Point: Codable, Sendable {
+        /// Threads doing pairs at once.
         public var workers: Int
         /// Million pairs per second, per contender.
         public var millionPairsPerSecond: [String: Double]
