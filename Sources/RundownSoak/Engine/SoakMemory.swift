@@ -36,6 +36,11 @@ struct SoakCounters {
 
     @inline(__always)
     func get(_ block: Int, _ index: Int) -> UInt64 { word(block, index).pointee.load(ordering: .relaxed) }
+
+    /// Word `index` summed over every block (all workers' acquires, all owners' cycles).
+    func sum(_ index: Int) -> UInt64 {
+        (0 ..< blocks).reduce(0) { $0 &+ get($1, index) }
+    }
 }
 
 /// The words of a worker's block.

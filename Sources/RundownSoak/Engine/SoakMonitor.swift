@@ -152,8 +152,7 @@ final class SoakMonitor {
             lastWorkerAttempts[w] = t
             failed &+= world.workerCounters.get(w, WorkerWord.failedAcquires)
         }
-        var cycles: UInt64 = 0
-        for o in 0 ..< configuration.owners { cycles &+= world.ownerCounters.get(o, OwnerWord.cycles) }
+        let cycles = world.ownerCounters.sum(OwnerWord.cycles)
         var waits = Histogram<UInt64>(highestTrackableValue: 3_600_000_000_000, numberOfSignificantValueDigits: .three)
         for owner in latencies { waits.add(owner.drain()) }
         total.add(waits)
@@ -176,18 +175,12 @@ final class SoakMonitor {
 
     /// The summary of the run so far.
     func summary(failure: SoakFailure?, signal: Int32) -> SoakSummary {
-        var totals = SoakSummary.Totals(
-            acquires: 0, failedAcquires: 0, cycles: 0, crossCPUReleases: 0, longHolds: 0,
-            stutters: stutters, shuffles: shuffles, perWorkerAcquires: [])
-        for w in 0 ..< configuration.workers {
-            let acquires = world.workerCounters.get(w, WorkerWord.acquires)
-            totals.perWorkerAcquires.append(acquires)
-            totals.acquires &+= acquires
-            totals.failedAcquires &+= world.workerCounters.get(w, WorkerWord.failedAcquires)
-            totals.crossCPUReleases &+= world.workerCounters.get(w, WorkerWord.crossCPUReleases)
-            totals.longHolds &+= world.workerCounters.get(w, WorkerWord.longHolds)
-        }
-        for o in 0 ..< configuration.owners { totals.cycles &+= world.ownerCounters.get(o, OwnerWord.cycles) }
+        let workers = world.workerCounters
+        let totals = SoakSummary.Totals(
+            acquires: workers.sum(WorkerWord.acquires), failedAcquires: workers.sum(WorkerWord.failedAcquires),
+            cycles: world.ownerCounters.sum(OwnerWord.cycles), crossCPUReleases: workers.sum(WorkerWord.crossCPUReleases),
+            longHolds: workers.sum(WorkerWord.longHolds), stutters: stutters, shuffles: shuffles,
+            perWorkerAcquires: (0 ..< configuration.workers).map { workers.get($0, WorkerWord.acquires) })
         for owner in latencies { total.add(owner.drain()) }
         let oneMinute = intervals.min { abs($0.atSeconds - 60) < abs($1.atSeconds - 60) }.flatMap { $0.atSeconds >= 55 ? $0 : nil }
         let last = intervals.last?.residentBytes ?? rundown_soak_resident_bytes()

@@ -80,7 +80,7 @@ public final class SoakRun {
             for thread in threads { thread.detach() }
         } else {
             for thread in threads { thread.join() }
-            failure = world.failures.failure ?? tearDown(world, on: platform, poolBefore: poolBefore, startNs: startNs)
+            failure = world.failures.failure ?? tearDown(world, on: platform, poolBefore: poolBefore)
             // Only now: after a failure, detached threads may still report misuse.
             if failure == nil { RundownMisuse.interceptor = nil }
         }
@@ -92,7 +92,7 @@ public final class SoakRun {
     }
 
     /// Frees the objects and the refs (each owner's last wait ran them down) and checks the pool.
-    private func tearDown<P: RundownPlatform>(_ world: SoakWorld, on platform: P.Type, poolBefore: PoolUsage, startNs: UInt64) -> SoakFailure? {
+    private func tearDown<P: RundownPlatform>(_ world: SoakWorld, on platform: P.Type, poolBefore: PoolUsage) -> SoakFailure? {
         for cell in 0 ..< world.cells {
             let kind = world.kinds[cell], ref = world.refs[cell]
             // Relaxed: every thread that touched the object has been joined.

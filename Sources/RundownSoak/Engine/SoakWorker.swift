@@ -49,7 +49,7 @@ enum SoakWorker<P: RundownPlatform> {
                 world.fail(.corruptedObject, "worker \(w) holds protection on ref \(cell) but the ref has no object")
                 return
             }
-            guard let cycle = touch(object, world: world, worker: w, cell: cell, when: "right after its acquire") else { return }
+            guard let cycle = touch(object, world: world, worker: w, cell: cell) else { return }
             holders?.add(HolderRecord(cell: cell, count: count, cycle: cycle, sinceNs: rundown_soak_now_ns(), stack: .capture()))
 
             if configuration.longHoldEvery > 0 && random.below(configuration.longHoldEvery) == 0 {
@@ -100,9 +100,9 @@ enum SoakWorker<P: RundownPlatform> {
     /// Checks that `object` is the live object of `cell` and touches it (this worker's lane);
     /// returns its cycle, or nil (a failure recorded, nothing written) if it is not.
     @inline(__always)
-    static func touch(_ object: UnsafeMutablePointer<UInt64>, world: SoakWorld, worker w: Int, cell: Int, when: String) -> UInt64? {
+    static func touch(_ object: UnsafeMutablePointer<UInt64>, world: SoakWorld, worker w: Int, cell: Int) -> UInt64? {
         if object[0] != ProtectedObject.magic {
-            world.fail(.corruptedObject, "worker \(w) found no object (magic \(hex(object[0]))) behind ref \(cell) \(when)")
+            world.fail(.corruptedObject, "worker \(w) found no object (magic \(hex(object[0]))) behind ref \(cell) right after its acquire")
             return nil
         }
         if object[2] != ProtectedObject.live {

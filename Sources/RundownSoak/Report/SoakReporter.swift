@@ -71,9 +71,7 @@ enum SoakReporter {
     }
 
     static func progressLine(elapsed: Double, duration: Double, world: SoakWorld) -> String {
-        var acquires: UInt64 = 0, cycles: UInt64 = 0
-        for w in 0 ..< world.configuration.workers { acquires &+= world.workerCounters.get(w, WorkerWord.acquires) }
-        for o in 0 ..< world.configuration.owners { cycles &+= world.ownerCounters.get(o, OwnerWord.cycles) }
+        let acquires = world.workerCounters.sum(WorkerWord.acquires), cycles = world.ownerCounters.sum(OwnerWord.cycles)
         let of = duration > 0 ? String(format: " / %.0f s", duration) : ""
         return String(format: "%.0f s%@: %@ acquires, %@ cycles", elapsed, of, count(acquires), count(cycles))
     }
