@@ -8,6 +8,7 @@ import PackageDescription
 /// - `_RundownShims`: the thin C layer (futex, current CPU, affinity, checked-mode switch).
 /// - `RundownCAPI`: the public C header `rundown.h` for C callers of the `Ex*` routines.
 /// - `rundown-bench`: the release-build benchmark that prints the cost table.
+/// - `RundownFuzz` and `rundown-fuzz`: the fuzzing workflow's front-end (`ci/fuzz`).
 /// - `RundownSoak` and `rundown-soak`: the many-core endurance tester and its command line.
 
 /// Call stacks in the soak tester's watchdog reports come from libunwind when its headers are
@@ -26,7 +27,7 @@ let package = Package(
         // A shared object for C programs: link `-lRundownShared` and include `rundown.h`.
         .library(name: "RundownShared", type: .dynamic, targets: ["Rundown"]),
         .executable(name: "rundown-bench", targets: ["rundown-bench"]),
-        .executable(name: "rundown-replay", targets: ["rundown-replay"]),
+        .executable(name: "rundown-fuzz", targets: ["rundown-fuzz"]),
         .executable(name: "rundown-soak", targets: ["rundown-soak"]),
     ],
     dependencies: [
@@ -47,7 +48,11 @@ let package = Package(
         .target(name: "RundownHarness", dependencies: ["Rundown", "_HarnessShims", "_RundownShims"]),
         .target(name: "Rundown", dependencies: ["_RundownShims"]),
         .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_RundownShims"]),
-        .executableTarget(name: "rundown-replay", dependencies: ["Rundown", "RundownHarness"]),
+        .target(name: "RundownFuzz", dependencies: ["Rundown", "RundownHarness", "_SoakShims"]),
+        .executableTarget(
+            name: "rundown-fuzz",
+            dependencies: ["Rundown", "RundownHarness", "RundownFuzz", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .target(
             name: "_SoakShims",
             cSettings: useLibunwind ? [.define("RUNDOWN_HAVE_LIBUNWIND", to: "1"), .define("_GNU_SOURCE")] : [.define("_GNU_SOURCE")],
@@ -67,14 +72,17 @@ let package = Package(
         .testTarget(name: "RundownTests", dependencies: ["Rundown", "_RundownShims"]),
         .testTarget(name: "RundownHarnessTests", dependencies: ["RundownHarness", "Rundown"]),
         .testTarget(name: "RundownSoakTests", dependencies: ["RundownSoak", "Rundown"]),
+        .testTarget(name: "RundownFuzzTests", dependencies: ["RundownFuzz", "RundownHarness", "Rundown"]),
     ]
 )
 
-// The libFuzzer targets: thin entry points over RundownHarness, one per folder in FuzzTargets/.
+// The libFuzzer targets: thin entry points over RundownHarness, one per folder in FuzzTargets/
+// (the front-end's target list, `ci/fuzz list`, names each; a test keeps the two in step).
 // They only link with --sanitize=fuzzer (libFuzzer supplies main), so they exist only when
-// ci/fuzz asks for them.
+// the front-end builds them (ci/fuzz build).
 if ProcessInfo.processInfo.environment["RUNDOWN_FUZZ_TARGETS"] == "1" {
-    for name in ["APISequence", "Interleavings", "Misuse", "Threads"] {
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("FuzzTargets").path
+    for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() {
         package.targets.append(.executableTarget(
             name: name, dependencies: ["RundownHarness"], path: "FuzzTargets/\(name)",
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))

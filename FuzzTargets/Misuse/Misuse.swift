@@ -6,3 +6,7 @@ import RundownHarness
 public func fuzzMisuse(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     Harness.fuzz(data, size, mode: .misuse)
 }
+
+/// Before any input: RUNDOWN_CONTROL must name a control (a typo is a usage error, not a finding).
+@_cdecl("LLVMFuzzerInitialize")
+public func initialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutableRawPointer?) -> CInt { Harness.initializeTarget() }

@@ -35,17 +35,43 @@ public enum Harness {
     }
 
     /// The negative control to run against, from `RUNDOWN_CONTROL` (a ``RundownFault`` raw
-    /// value); `.none` when unset. Unknown names stop the process with the list of valid ones.
+    /// value); `.none` when unset. An unknown name is a usage error: the process prints the
+    /// valid names and exits with status 64 (never a crash, which libFuzzer would record as a
+    /// finding). The fuzz targets read it in `LLVMFuzzerInitialize`, before any input runs.
     public static let selectedFault: RundownFault = {
-        guard let name = getenv("RUNDOWN_CONTROL").map({ String(cString: $0) }), !name.isEmpty, name != "none" else {
-            return .none
-        }
-        guard let fault = RundownFault(rawValue: name) else {
-            let names = RundownFault.controls.map(\.rawValue).joined(separator: ", ")
-            fatalError("RUNDOWN_CONTROL=\(name) is not a negative control; valid: none, \(names)")
+        let name = getenv(controlVariable).map { String(cString: $0) } ?? ""
+        guard let fault = control(named: name) else {
+            writeToStandardError(unknownControlMessage(name, source: controlVariable) + "\n")
+            exit(64)
         }
         return fault
     }()
+
+    /// A fuzz target's `LLVMFuzzerInitialize`: reads the environment before any input runs, so
+    /// that a bad `RUNDOWN_CONTROL` stops the process with a usage error first.
+    public static func initializeTarget() -> Int32 {
+        _ = selectedFault
+        return 0
+    }
+
+    /// The environment variable that selects a negative control.
+    public static let controlVariable = "RUNDOWN_CONTROL"
+
+    /// The control called `name`: `.none` for "" or "none", nil for a name that is not a control.
+    public static func control(named name: String) -> RundownFault? {
+        name.isEmpty || name == "none" ? RundownFault.none : RundownFault.controls.first { $0.rawValue == name }
+    }
+
+    /// Every name ``control(named:)`` accepts.
+    public static var controlNames: [String] { ["none"] + RundownFault.controls.map(\.rawValue) }
+
+    /// The one-line usage error for an unknown control name given through `source`.
+    public static func unknownControlMessage(_ name: String, source: String) -> String {
+        let close = RundownFault.controls.min { editDistance($0.rawValue, name) < editDistance($1.rawValue, name) }
+            .flatMap { editDistance($0.rawValue, name) <= 3 ? $0 : nil }
+        return "\(source)=\(name) is not a negative control" + (close.map { " (did you mean \($0.rawValue)?)" } ?? "")
+            + "; valid: " + controlNames.joined(separator: ", ")
+    }
 
     /// Whether the interleaving features feed libFuzzer (`RUNDOWN_EXTRA_COUNTERS=0` turns them off).
     public static let feedsCounters: Bool = {
@@ -90,10 +116,21 @@ public enum Harness {
             return "input rejected by the \(mode.rawValue) decoder: \(why)"
         case let .passed(program, trace):
             return program.listing + "\n\n" + TraceRenderer.render(trace, threads: program.threads.count)
-                + "\n\nverdict: PASS (\(mode.rawValue), control \(fault.rawValue))"
+                + "\n\nverdict: PASS (\(mode.rawValue), control \(fault.rawValue)): " + passReason(mode)
         case let .failed(program, trace, failure):
             return program.listing + "\n\n" + TraceRenderer.render(trace, threads: program.threads.count)
                 + "\n\nverdict: FAIL (\(mode.rawValue), control \(fault.rawValue)): \(failure)"
+        }
+    }
+
+    /// What a pass means in `mode`: every oracle that ran agreed.
+    static func passReason(_ mode: Decoder.Mode) -> String {
+        switch mode {
+        case .misuse:
+            return "every misuse the program committed was reported by the checked mode exactly as the reference model predicts, and nothing else was"
+        case .apiSequence, .interleavings:
+            return "the reference model agreed with every result, the invariants held at every scheduling point, no thread touched an object after"
+                + " its owner's wait returned, and every allocation was freed"
         }
     }
 
@@ -141,4 +178,19 @@ func writeToStandardError(_ text: String) {
         if written <= 0 { return }
         bytes = bytes.dropFirst(written)
     }
+}
+
+/// The number of single-character insertions, deletions and substitutions that turn `a` into
+/// `b` (for "did you mean" hints).
+public func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var previous = Array(0 ... b.count)
+    for i in 1 ... max(a.count, 1) where !a.isEmpty {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in stride(from: 1, through: b.count, by: 1) {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return a.isEmpty ? b.count : previous[b.count]
 }

@@ -1,0 +1,92 @@
+import Foundation
+import Rundown
+
+/// A fuzzing campaign: each target in turn for a fixed time, from its working corpus (seeded
+/// from the committed one), with its findings, log and figures gathered for the recap.
+package struct Campaign {
+    package let workspace: Workspace
+    package let targets: [FuzzTarget]
+    package let seconds: Int
+    package let control: RundownFault
+    package let stop: StopSignal
+
+    package init(workspace: Workspace, targets: [FuzzTarget], seconds: Int, control: RundownFault, stop: StopSignal) {
+        self.workspace = workspace
+        self.targets = targets
+        self.seconds = seconds
+        self.control = control
+        self.stop = stop
+    }
+
+    /// Runs every target (until a stop signal) and returns one result per target.
+    package func run(log: (String) -> Void) throws -> CampaignRecap {
+        // Every binary exists before the first minute is spent.
+        for target in targets { _ = try LibFuzzerRun(target: target, workspace: workspace, control: control).binary() }
+        let logs = workspace.newLogFolder("campaign")
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        var results: [CampaignResult] = []
+        for target in targets {
+            if stop.isRequested {
+                results.append(CampaignResult(target: target, verdict: .notRun, log: nil, figures: nil))
+                continue
+            }
+            results.append(try run(target, logs: logs, log: log))
+        }
+        return CampaignRecap(
+            seconds: seconds, control: control, results: results, logFolder: logs,
+            workingCorpora: targets.map { workspace.workingCorpus($0) })
+    }
+
+    func run(_ target: FuzzTarget, logs: String, log: (String) -> Void) throws -> CampaignResult {
+        let fuzzer = try LibFuzzerRun(target: target, workspace: workspace, control: control)
+        let working = workspace.workingCorpus(target)
+        let seeded = try Workspace.seed(working, from: workspace.committedCorpus(target))
+        let findings = workspace.findings(target)
+        try FileManager.default.createDirectory(atPath: findings, withIntermediateDirectories: true)
+        let logFile = "\(logs)/\(target.name).log"
+        log("== \(target.name): fuzzing for \(seconds) s from \(working) (\(Workspace.files(in: working).count) inputs, \(seeded) new from \(workspace.committedCorpus(target))); log: \(logFile)")
+        let (termination, output) = try fuzzer.run(
+            fuzzer.dictionaryFlags + [
+                "-max_total_time=\(seconds)", "-print_final_stats=1", "-artifact_prefix=\(findings)/", working,
+            ], log: logFile, stop: stop)
+        let verdict: CampaignResult.Verdict
+        if let artifact = output.artifact {
+            verdict = .found(artifact: artifact, summary: output.findingSummary ?? "see the log")
+        } else if termination.succeeded {
+            verdict = .clean
+        } else if stop.isRequested {
+            verdict = .interrupted
+        } else {
+            verdict = .error("libFuzzer ended with \(termination.description) and wrote no finding: " + (output.findingSummary ?? "see the log"))
+        }
+        let result = CampaignResult(target: target, verdict: verdict, log: logFile, figures: output)
+        log("   \(target.name): \(result.verdict.word)")
+        return result
+    }
+}
+
+/// What a campaign did with one target.
+package struct CampaignResult {
+    package enum Verdict {
+        case clean
+        case found(artifact: String, summary: String)
+        case interrupted
+        case error(String)
+        case notRun
+
+        package var word: String {
+            switch self {
+            case .clean: "CLEAN"
+            case .found: "FOUND"
+            case .interrupted: "INTERRUPTED"
+            case .error: "ERROR"
+            case .notRun: "NOT RUN"
+            }
+        }
+    }
+
+    package let target: FuzzTarget
+    package let verdict: Verdict
+    package let log: String?
+    package let figures: LibFuzzerLog?
+}

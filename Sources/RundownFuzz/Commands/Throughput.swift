@@ -1,0 +1,53 @@
+import Foundation
+import Rundown
+import RundownHarness
+
+/// Executions per second of a target as libFuzzer reports them, on a fixed set of generated
+/// programs of 3 threads x 8 operations (owner + 2 workers, random operations and schedule or
+/// plan bytes, fixed seed), each run once (`-runs=0` over the folder): the same inputs every time,
+/// so two builds or two machines compare like with like.
+package struct Throughput {
+    package let workspace: Workspace
+    package let target: FuzzTarget
+    package let count: Int
+
+    package init(workspace: Workspace, target: FuzzTarget, count: Int) {
+        self.workspace = workspace
+        self.target = target
+        self.count = count
+    }
+
+    /// The generated inputs (deterministic: seed 20000).
+    package static func inputs(count: Int) -> [[UInt8]] {
+        var random = SplitMix64(seed: 20_000)
+        return (0 ..< count).map { _ in
+            let kind = Program.RefKind.allCases[random.below(3)]
+            var program = (0 ..< 3).flatMap { thread in
+                (0 ..< 8).map { _ in InputEncoding.operation(thread: thread, kind: random.below(8), argument: random.below(4)) }
+            }
+            program.shuffle(using: &random)
+            let schedule = (0 ..< 30).map { _ in UInt8(random.below(256)) }
+            return InputEncoding.input(kind: kind, cpus: 1 + random.below(4), twoRefs: random.below(2) == 1, workers: 2, program: program, schedule: schedule)
+        }
+    }
+
+    /// Runs the measurement; returns the report line.
+    package func run(stop: StopSignal) throws -> String {
+        let fuzzer = try LibFuzzerRun(target: target, workspace: workspace, control: .none)
+        let folder = try workspace.scratchFolder("throughput")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (index, bytes) in Throughput.inputs(count: count).enumerated() {
+            let path = folder + "/" + String(format: "g%06d", index)
+            guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { throw ToolFailure("cannot write \(path)") }
+        }
+        let start = Date()
+        let (termination, output) = try fuzzer.run(["-runs=0", folder], log: "\(folder).log", stop: stop)
+        defer { try? FileManager.default.removeItem(atPath: "\(folder).log") }
+        let seconds = Date().timeIntervalSince(start)
+        guard termination.succeeded else {
+            throw CheckFailure("\(target.name) failed on a generated input: \(output.findingSummary ?? termination.description)")
+        }
+        return "\(target.name): \(Table.grouped(count)) generated inputs (3 threads x 8 operations) in "
+            + String(format: "%.1f s", seconds) + " of wall time; libFuzzer reports \(Table.grouped(output.executionsPerSecond ?? 0)) exec/s"
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Rundown
+
+/// One invocation of a target's libFuzzer binary: its options file's flags and sanitizer
+/// options, the negative control, and where its output goes.
+package struct LibFuzzerRun {
+    package let target: FuzzTarget
+    package let workspace: Workspace
+    package let options: TargetOptions
+    /// The deliberately broken variant the library runs with (`.none`: the real code).
+    package var control: RundownFault = .none
+    /// Whether the interleaving features feed libFuzzer (the controls table turns them off for
+    /// one column).
+    package var extraCounters = true
+
+    package init(target: FuzzTarget, workspace: Workspace, control: RundownFault) throws {
+        self.target = target
+        self.workspace = workspace
+        self.control = control
+        options = try TargetOptions.of(target, in: workspace)
+    }
+
+    /// The binary, or a usage error saying how to build it.
+    package func binary() throws(UsageError) -> String {
+        guard FileManager.default.isExecutableFile(atPath: target.binaryPath) else {
+            throw UsageError("\(target.name) is not built (no \(target.binaryPath)): run ci/fuzz build first")
+        }
+        return target.binaryPath
+    }
+
+    /// The `-dict=` flag when the target has a dictionary.
+    package var dictionaryFlags: [String] {
+        FileManager.default.fileExists(atPath: workspace.dictionary(target)) ? ["-dict=\(workspace.dictionary(target))"] : []
+    }
+
+    /// The environment of the run: sanitizer options, the control, the interleaving features.
+    package var environment: [String: String] {
+        var environment = options.environment(for: target, inheriting: ProcessInfo.processInfo.environment)
+        environment["RUNDOWN_CONTROL"] = control.rawValue
+        environment["RUNDOWN_EXTRA_COUNTERS"] = extraCounters ? "1" : "0"
+        return environment
+    }
+
+    /// Runs the binary with the options file's flags followed by `arguments`, its output into
+    /// `log`; returns how it ended and what it printed.
+    package func run(_ arguments: [String], log: String, stop: StopSignal?) throws -> (Subprocess.Termination, LibFuzzerLog) {
+        let termination = try Subprocess.run(
+            try binary(), options.libFuzzerFlags + arguments, environment: environment, output: .file(log), stop: stop)
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return (termination, LibFuzzerLog(parsing: text))
+    }
+}

@@ -1,0 +1,300 @@
+import ArgumentParser
+import Foundation
+import Rundown
+import RundownFuzz
+import RundownHarness
+
+/// `rundown-fuzz` (run as `ci/fuzz`): the fuzzing workflow's one front-end. It owns the target
+/// list, the build flags, the paths, the options files and the recap; the shell wrapper only
+/// builds it.
+@main
+struct RundownFuzzCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ci/fuzz",
+        abstract: "Build, run and replay the libFuzzer targets of the rundown library.",
+        discussion: """
+            With no subcommand: build every target, fuzz each for 60 s from its working corpus \
+            (seeded from Corpus/<Name>/), and print the recap. Campaigns never write Corpus/: new \
+            inputs stay in .fuzz/corpus/<target> (ignored by git) until `merge` adds them; \
+            findings go to findings/<target>/, full logs to findings/logs/.
+
+            Exit status: 0 clean, 1 a finding (or a failed check), 2 the tool could not do its \
+            work (a build failed), 64 bad usage, 130/143 stopped by SIGINT/SIGTERM (after the recap).
+
+            RUNDOWN_CONTROL=<control> (or --control) runs against a deliberately broken variant \
+            (`ci/fuzz list`). Targets: \(FuzzTarget.all.map(\.name).joined(separator: ", ")).
+            """,
+        subcommands: [
+            Campaign.self, Build.self, Run.self, Check.self, Merge.self, Minimize.self, Replay.self, List.self,
+            ControlsTable.self, Throughput.self, Clean.self,
+        ],
+        defaultSubcommand: Campaign.self)
+}
+
+/// Options every command that runs targets shares.
+struct ControlOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Run against this negative control (default: $RUNDOWN_CONTROL, or none).", valueName: "control"))
+    var control: String?
+
+    /// The control: the option, else the environment, validated.
+    func fault() throws -> RundownFault {
+        let (name, source) = control.map { ($0, "--control") }
+            ?? (ProcessInfo.processInfo.environment[Harness.controlVariable].map { ($0, Harness.controlVariable) } ?? ("", ""))
+        guard let fault = Harness.control(named: name) else { throw ValidationError(Harness.unknownControlMessage(name, source: source)) }
+        return fault
+    }
+}
+
+/// Runs `body` and turns the library's errors into the documented exit statuses.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as UsageError {
+        throw ValidationError(error.description)
+    } catch let error as CheckFailure {
+        FileHandle.standardError.write(Data("ci/fuzz: \(error.description)\n".utf8))
+        throw ExitCode(1)
+    } catch let error as ToolFailure {
+        FileHandle.standardError.write(Data("ci/fuzz: \(error.description)\n".utf8))
+        throw ExitCode(2)
+    }
+}
+
+func say(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+func show(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+
+/// Seconds for a campaign: a whole number from 1 second to a week. Parsed unconditionally, so
+/// that `--time -5` gets this message instead of ArgumentParser's "missing value".
+struct Seconds: ParsableArguments {
+    @Option(name: .customLong("time"), parsing: .unconditional, help: ArgumentHelp("Seconds per target.", valueName: "seconds"))
+    var value: Int = 60
+
+    func validate() throws {
+        guard (1 ... 604_800).contains(value) else { throw ValidationError("--time must be a whole number of seconds from 1 to 604800 (got \(value))") }
+    }
+}
+
+extension RundownFuzzCommand {
+    struct Campaign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The main job: build every target, fuzz each for --time seconds, print the recap.")
+        @OptionGroup var seconds: Seconds
+        @OptionGroup var control: ControlOptions
+        @Argument(help: "Targets (default: all).") var targets: [String] = []
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try Workspace.current()
+                // The default command takes the first word that is not a command as a target.
+                if let unknown = targets.first(where: { name in !FuzzTarget.all.contains { $0.name == name } }) {
+                    let commands = RundownFuzzCommand.configuration.subcommands.map { $0._commandName }
+                    throw UsageError("'\(unknown)' is neither a command nor a target"
+                        + (FuzzTarget.suggestion(for: unknown).map { " (did you mean \($0.name)?)" } ?? "")
+                        + "; commands: \(commands.joined(separator: ", ")); targets: \(FuzzTarget.all.map(\.name).joined(separator: ", "))")
+                }
+                let chosen = try FuzzTarget.selection(targets)
+                let fault = try control.fault()
+                let stop = StopSignal.install()
+                try FuzzBuild(workspace: workspace).run(targets: chosen, stop: stop, log: say)
+                try runCampaign(workspace: workspace, targets: chosen, seconds: seconds.value, control: fault, stop: stop)
+            }
+        }
+    }
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Fuzz targets already built (ci/fuzz build) and print the recap.")
+        @OptionGroup var seconds: Seconds
+        @OptionGroup var control: ControlOptions
+        @Argument(help: "Targets (default: all).") var targets: [String] = []
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try Workspace.current()
+                let chosen = try FuzzTarget.selection(targets)
+                try runCampaign(workspace: workspace, targets: chosen, seconds: seconds.value, control: try control.fault(), stop: StopSignal.install())
+            }
+        }
+    }
+
+    struct Build: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build the targets (libFuzzer + their sanitizer, release) and check the build carries the sanitizer and the coverage counters.")
+        @Argument(help: "Targets (default: all).") var targets: [String] = []
+
+        func run() throws {
+            try reportingErrors {
+                try FuzzBuild(workspace: try Workspace.current()).run(targets: try FuzzTarget.selection(targets), stop: StopSignal.install(), log: say)
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run each target once over its committed corpus (no mutation); Threads-tsan also checks Corpus/ThreadsControls.")
+        @OptionGroup var control: ControlOptions
+        @Argument(help: "Targets (default: all).") var targets: [String] = []
+
+        func run() throws {
+            try reportingErrors {
+                let check = CorpusCheck(workspace: try Workspace.current(), control: try control.fault(), stop: StopSignal.install())
+                try check.run(targets: try FuzzTarget.selection(targets), log: say)
+            }
+        }
+    }
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add the working corpora's new inputs to Corpus/<Name>/, minimised, keeping every coverage feature (the only command that writes Corpus/).")
+        @Argument(help: "Targets (default: all).") var targets: [String] = []
+
+        func run() throws {
+            try reportingErrors {
+                let merge = CorpusMerge(workspace: try Workspace.current(), stop: StopSignal.install())
+                var merged: [String] = []
+                for target in try FuzzTarget.selection(targets) where !merged.contains(target.corpusName) {
+                    merged.append(target.corpusName)
+                    try merge.run(target, log: say)
+                }
+            }
+        }
+    }
+
+    struct Minimize: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Shrink a finding with libFuzzer's crash minimiser (writes FILE.min).")
+        @OptionGroup var control: ControlOptions
+        @Argument(help: "The target the finding is for.") var target: String
+        @Argument(help: "The finding.") var file: String
+
+        func run() throws {
+            try reportingErrors {
+                let minimizer = CrashMinimizer(workspace: try Workspace.current(), target: try FuzzTarget.named(target), control: try control.fault())
+                show(try minimizer.run(file: file, stop: StopSignal.install()))
+            }
+        }
+    }
+
+    struct Replay: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print what inputs do: the program, the interleaving (or the real-thread plan) and the verdict with its reason.")
+        @OptionGroup var control: ControlOptions
+        @Flag(help: "One line per input instead of the whole trace.") var quiet = false
+        @Flag(help: "Run every input twice and fail if the two runs differ (determinism).") var twice = false
+        @Flag(help: "Real-thread targets: print the decisions only, do not run.") var planOnly = false
+        @Argument(help: "The target the inputs are for.") var target: String
+        @Argument(help: "Input files.") var files: [String]
+
+        func validate() throws {
+            if files.isEmpty { throw ValidationError("name at least one input file") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                var replay = RundownFuzz.Replay(workspace: try Workspace.current(), target: try FuzzTarget.named(target), control: try control.fault())
+                replay.quiet = quiet
+                replay.twice = twice
+                replay.planOnly = planOnly
+                let failed = try replay.run(files: files, stop: StopSignal.install(), print: show)
+                if failed > 0 { throw ExitCode(1) }
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the targets and the negative controls.")
+        @Flag(help: "Only the target names, one per line.") var targets = false
+        @Flag(help: "Only the control names, one per line.") var controls = false
+
+        func run() {
+            if targets { return FuzzTarget.all.forEach { show($0.name) } }
+            if controls { return RundownFault.controls.forEach { show($0.rawValue) } }
+            show("targets:")
+            show(Table.render(FuzzTarget.all.map { ["  " + $0.name, $0.binaryPath, $0.summary] }).joined(separator: "\n"))
+            show("negative controls (RUNDOWN_CONTROL or --control):")
+            show(Table.render(RundownFault.controls.map {
+                ["  " + $0.rawValue, $0.weakensOrdering ? "weakens an ordering: only real threads under TSan see it" : "breaks the schedule logic"]
+            }).joined(separator: "\n"))
+        }
+    }
+
+    struct ControlsTable: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Every negative control against every target from an empty corpus: median time to the first finding.",
+            discussion: "Writes the table to --out (default: findings/controls-table/<UTC time>/table.md) and prints it; docs/controls.md is updated by hand from it.")
+        @Option(parsing: .unconditional, help: "Runs per cell (seeds 1...N).") var runs = 5
+        @Option(parsing: .unconditional, help: "Seconds each run may take (twice that for ordering controls on real threads).") var limit = 60
+        @Option(help: "Comma-separated controls (default: all).") var controls: String?
+        @Option(help: "Comma-separated columns (default: all; see the error message for the names).") var targets: String?
+        @Option(help: "Also write the table to this file.") var out: String?
+
+        func validate() throws {
+            guard (1 ... 100).contains(runs) else { throw ValidationError("--runs must be 1...100 (got \(runs))") }
+            guard (1 ... 86_400).contains(limit) else { throw ValidationError("--limit must be 1...86400 seconds (got \(limit))") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let workspace = try Workspace.current()
+                let names = controls.map { $0.split(separator: ",").map(String.init) } ?? []
+                let chosen = try names.isEmpty ? RundownFault.controls : names.map { name in
+                    guard let fault = Harness.control(named: name), fault != .none else {
+                        throw UsageError(Harness.unknownControlMessage(name, source: "--controls"))
+                    }
+                    return fault
+                }
+                let columns = try RundownFuzz.ControlsTable.Column.selection(targets.map { $0.split(separator: ",").map(String.init) } ?? [])
+                let artifacts = "findings/controls-table/\(Workspace.stamp())"
+                let destination = out ?? "\(artifacts)/table.md"
+                if let out { try OutputFile.probe(out) }
+                try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
+                say("ci/fuzz controls-table: findings and logs under \(artifacts)")
+                let table = try RundownFuzz.ControlsTable(
+                    workspace: workspace, runs: runs, limit: limit, controls: chosen, columns: columns, stop: StopSignal.install()
+                ).run(artifacts: artifacts, log: say)
+                try OutputFile.write(table + "\n", to: destination)
+                show(table)
+                say("ci/fuzz controls-table: table in \(destination)")
+            }
+        }
+    }
+
+    struct Throughput: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Executions per second of a target on a fixed set of generated 3-thread x 8-operation programs.")
+        @Option(help: "The target (default: Threads-tsan).") var target = "Threads-tsan"
+        @Option(parsing: .unconditional, help: "Generated inputs.") var count = 20_000
+
+        func validate() throws {
+            guard (1 ... 1_000_000).contains(count) else { throw ValidationError("--count must be 1...1000000 (got \(count))") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let measurement = RundownFuzz.Throughput(workspace: try Workspace.current(), target: try FuzzTarget.named(target), count: count)
+                show(try measurement.run(stop: StopSignal.install()))
+            }
+        }
+    }
+
+    struct Clean: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Drop the working corpora (.fuzz/): the inputs campaigns kept that `merge` did not add to Corpus/.")
+
+        func run() throws {
+            try reportingErrors {
+                _ = try Workspace.current()
+                let folder = Workspace.workFolder
+                let count = (FileManager.default.enumerator(atPath: folder)?.allObjects.count) ?? 0
+                try? FileManager.default.removeItem(atPath: folder)
+                show("removed \(folder) (\(count) files and folders); findings/ is left as it is")
+            }
+        }
+    }
+}
+
+/// Runs a campaign, prints its recap and exits with its status.
+func runCampaign(workspace: Workspace, targets: [FuzzTarget], seconds: Int, control: RundownFault, stop: StopSignal) throws {
+    let recap = try RundownFuzz.Campaign(workspace: workspace, targets: targets, seconds: seconds, control: control, stop: stop).run(log: say)
+    show(recap.lines.joined(separator: "\n"))
+    let status = recap.exitStatus(interruptedStatus: stop.isRequested ? stop.exitStatus : 130)
+    if status != 0 { throw ExitCode(status) }
+}
