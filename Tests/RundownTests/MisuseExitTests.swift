@@ -3,8 +3,9 @@ import Rundown
 import Synchronization
 import Testing
 
-/// Each misuse of spec section 5 stops the process with a message naming the call, the ref and
-/// what was wrong. Each test runs its body in a child process and reads the child's stderr.
+/// Each misuse in docs/semantics.md ("Misuse and its reports") stops the process with a message
+/// naming the call, the ref and what was wrong. Each test runs its body in a child process and
+/// reads the child's stderr.
 ///
 /// Bodies that set `RundownChecking.isEnabled = false` prove that the check needs no checked
 /// mode (it is on in every build); the others turn checked mode on explicitly.

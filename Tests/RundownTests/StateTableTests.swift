@@ -2,9 +2,10 @@ import Foundation
 import Rundown
 import Testing
 
-/// Every operation in every state of the spec, for each kind of ref. Misuse rows (operations a
-/// state forbids) are exit tests in MisuseExitTests.swift.
-@Suite("spec state table")
+/// Every operation in every state of docs/semantics.md ("Every operation in every state"), for
+/// each kind of ref. Misuse rows (operations a state forbids) are exit tests in
+/// MisuseExitTests.swift.
+@Suite("state table (docs/semantics.md)")
 struct StateTableTests {
     // MARK: fresh
 

@@ -1,7 +1,8 @@
 import Synchronization
 
-/// The cache-aware rundown algorithm (spec section 3): a plain rundown word per CPU slot, and a
-/// wait that closes every slot and drains their sum through one wait block.
+/// The cache-aware rundown algorithm (docs/semantics.md, "The cache-aware ref"): a plain rundown
+/// word per CPU slot, and a wait that closes every slot and drains their sum through one wait
+/// block.
 public enum CacheAwareRundown<Platform: RundownPlatform> {
     /// The word encoding.
     public typealias State = RundownWordState

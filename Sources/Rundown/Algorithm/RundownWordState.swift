@@ -1,6 +1,6 @@
 import Synchronization
 
-/// The encoding of one rundown word (spec section 2).
+/// The encoding of one rundown word (docs/semantics.md, "The plain ref").
 ///
 /// - Bit 0 clear: live; the rest is the protection count times two (wrapping for a cache-aware
 ///   slot, whose share of the total may go below zero when releases land on another CPU's slot).

@@ -1,4 +1,4 @@
-/// A way of breaking the rundown contract (the project's spec, section 5).
+/// A way of breaking the rundown contract (docs/semantics.md, "Misuse and its reports").
 ///
 /// The library stops the process with ``report(_:call:ref:)`` when it detects one. The cheap
 /// checks (counts, sizes, pool types, state checks on the cold operations) run in every build;

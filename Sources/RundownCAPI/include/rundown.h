@@ -2,7 +2,8 @@
 //
 // The nineteen routines of EX_RUNDOWN_REF and EX_RUNDOWN_REF_CACHE_AWARE under their exact
 // Windows names, implemented by the Rundown library (link with -lRundownShared).
-// Behaviour: docs/semantics in the project, restated from the Windows contract.
+// Behaviour: docs/semantics.md in the project (every routine in every state, every misuse and
+// its message), restated from the Windows contract.
 //
 // Misuse (release without acquire, a second waiter, use after free, ...) stops the process
 // with a message naming the routine, the ref and what was wrong. Set RUNDOWN_CHECKED=1 in the
