@@ -216,7 +216,8 @@ struct MisuseExitTests {
             usleep(5_000)
             ref.reinitialize()
         }
-        expectReport(result, "CacheAwareRundownRef.reinitialize()", "while a wait on this ref is in progress")
+        // The wait-in-progress report, not the second-waiter one (both mention the wait).
+        expectReport(result, "CacheAwareRundownRef.reinitialize()", "called while a wait on this ref is in progress")
     }
 
     @Test func reinitializeWhileProtectedChecked() async {

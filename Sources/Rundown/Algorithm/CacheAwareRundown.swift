@@ -73,16 +73,18 @@ public enum CacheAwareRundown<Platform: RundownPlatform> {
         }
     }
 
-    /// True when every slot is run down (a wait finished, or completed). Traps if slot 0 is
-    /// closed but others are not: another wait is in progress.
+    /// True when every slot is run down (a wait finished, or completed). Traps with `busy` if
+    /// some slot is still closed by a wait in progress: for a waiter that is a second waiter,
+    /// for completed or reinitialize a call during a wait.
     @inlinable
-    public static func isRunDown(_ layout: CacheAwareLayout, call: StaticString, ref: UnsafeRawPointer) -> Bool {
+    public static func isRunDown(
+        _ layout: CacheAwareLayout, busy: RundownMisuse = .secondWaiter, call: StaticString, ref: UnsafeRawPointer
+    ) -> Bool {
         let first = Platform.load(layout.slot(0), ordering: .relaxed)
         if first & State.active == 0 { return false }
         for index in 0 ..< layout.count where Platform.load(layout.slot(index), ordering: .relaxed) != State.active {
-            RundownMisuse.report(first == State.active ? .waitInProgress : .secondWaiter, call: call, ref: ref)
+            RundownMisuse.report(busy, call: call, ref: ref)
         }
-        if first != State.active { RundownMisuse.report(.secondWaiter, call: call, ref: ref) }
         return true
     }
 
@@ -126,7 +128,7 @@ public enum CacheAwareRundown<Platform: RundownPlatform> {
     static func requireRunDown(
         _ layout: CacheAwareLayout, without misuse: (Int) -> RundownMisuse, call: StaticString, ref: UnsafeRawPointer
     ) {
-        if !isRunDown(layout, call: call, ref: ref) {
+        if !isRunDown(layout, busy: .waitInProgress, call: call, ref: ref) {
             RundownMisuse.report(misuse(outstanding(layout, call: call, ref: ref)), call: call, ref: ref)
         }
     }

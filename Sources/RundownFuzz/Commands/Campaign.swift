@@ -89,4 +89,11 @@ package struct CampaignResult {
     package let verdict: Verdict
     package let log: String?
     package let figures: LibFuzzerLog?
+
+    package init(target: FuzzTarget, verdict: Verdict, log: String?, figures: LibFuzzerLog?) {
+        self.target = target
+        self.verdict = verdict
+        self.log = log
+        self.figures = figures
+    }
 }

@@ -10,6 +10,14 @@ package struct CampaignRecap {
     package let logFolder: String
     package let workingCorpora: [String]
 
+    package init(seconds: Int, control: RundownFault, results: [CampaignResult], logFolder: String, workingCorpora: [String]) {
+        self.seconds = seconds
+        self.control = control
+        self.results = results
+        self.logFolder = logFolder
+        self.workingCorpora = workingCorpora
+    }
+
     /// 0 when every target ran clean; 1 when something was found or a target failed to run;
     /// `interruptedStatus` (128 + the signal) when a stop signal cut the campaign short.
     package func exitStatus(interruptedStatus: Int32) -> Int32 {
