@@ -181,6 +181,17 @@ int rundown_soak_install_stop_signals(void) {
     sigaddset(&action.sa_mask, SIGTERM);
     action.sa_flags = SA_RESTART;
     if (sigaction(SIGINT, &action, NULL) != 0 || sigaction(SIGTERM, &action, NULL) != 0) return -1;
+    // A process inherits its parent's blocked signals (test runners and some CI runners block
+    // SIGINT): unblock them here, on the main thread, before the run's threads inherit its mask.
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    int error = pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+    if (error != 0) {
+        errno = error;
+        return -1;
+    }
     return 0;
 }
 

@@ -30,7 +30,9 @@ void rundown_soak_describe_pc(const void *pc, char *out, size_t capacity);
 
 /// Installs SIGINT and SIGTERM handlers that only record the first stop signal and its time;
 /// stop signals within RUNDOWN_SOAK_STOP_WINDOW_NS of it are ignored, and a later one kills
-/// the process the default way (so a stuck run can still be stopped). The handlers are
+/// the process the default way (so a stuck run can still be stopped). Also unblocks SIGINT
+/// and SIGTERM on the calling thread (call it on the main thread before starting others: a
+/// blocked mask is inherited from the parent process and by new threads). The handlers are
 /// async-signal-safe (clock_gettime, atomics, sigaction, raise). Returns 0, or -1 with errno
 /// set when sigaction failed.
 int rundown_soak_install_stop_signals(void);
