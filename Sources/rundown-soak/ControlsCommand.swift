@@ -92,6 +92,6 @@ struct ControlsCommand: ParsableCommand {
             SoakConsole.error("rundown-soak controls: cannot create a work folder in \(base): \(String(cString: strerror(errno))); set TMPDIR to a writable folder\n")
             throw ExitCode.failure
         }
-        return String(cString: template)
+        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 }

@@ -95,7 +95,7 @@ public enum OutputFile {
         var template = Array("\(folder)/rundown-soak-\(getpid())-XXXXXX\(tail)".utf8CString)
         let fd = mkstemps(&template, Int32(tail.utf8.count))
         if fd < 0 { throw Failure(description: "cannot create a file in \(folder): \(reason(errno))") }
-        let path = String(cString: template)
+        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         close(fd)
         try writeWhole(data, toNew: path)
         return path
@@ -112,7 +112,7 @@ public enum OutputFile {
             throw Failure(description: "cannot create a file in the folder \(folder): \(reason(error))\(fix(error))")
         }
         close(fd)
-        return String(cString: template)
+        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     /// Writes all of `data` into the existing file `path`, flushed to disk, mode 0644.
