@@ -136,31 +136,63 @@ void rundown_soak_describe_pc(const void *pc, char *out, size_t capacity) {
 }
 
 // Written by a signal handler on any thread, read by the main thread: relaxed atomics (lock-free,
-// so safe in a handler); the value is the whole message.
+// so safe in a handler). The first stop signal and when it came (CLOCK_MONOTONIC; 0 until the
+// handler that won the first signal has stored it).
 static int rundown_soak_signal = 0;
+static uint64_t rundown_soak_signal_ns = 0;
 
+// Async-signal-safe: clock_gettime (POSIX lists it), atomics, sigaction, raise; errno is kept.
 static void rundown_soak_on_stop_signal(int signal_number) {
-    int seen = __atomic_load_n(&rundown_soak_signal, __ATOMIC_RELAXED);
-    if (seen == signal_number) {
-        // The second of the same kind: the run did not stop in time; die the default way.
-        struct sigaction fallback;
-        memset(&fallback, 0, sizeof fallback);
-        fallback.sa_handler = SIG_DFL;
-        sigaction(signal_number, &fallback, NULL);
-        raise(signal_number);
+    int saved_errno = errno;
+    struct timespec now;
+    int have_clock = clock_gettime(CLOCK_MONOTONIC, &now) == 0;
+    uint64_t now_ns = have_clock ? (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec : 0;
+    int none = 0;
+    if (__atomic_compare_exchange_n(&rundown_soak_signal, &none, signal_number, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+        // The first: the run stops cleanly. Without a clock, any later signal kills (time 1 is
+        // long before any window).
+        __atomic_store_n(&rundown_soak_signal_ns, have_clock && now_ns > 0 ? now_ns : 1, __ATOMIC_RELAXED);
+        errno = saved_errno;
         return;
     }
-    if (seen == 0) __atomic_store_n(&rundown_soak_signal, signal_number, __ATOMIC_RELAXED);
+    uint64_t first_ns = __atomic_load_n(&rundown_soak_signal_ns, __ATOMIC_RELAXED);
+    // 0: the first signal's handler is still running on another thread, so this one is part
+    // of the same burst (timeout(1) signals the child and then its process group).
+    if (first_ns == 0 || (have_clock && now_ns - first_ns < RUNDOWN_SOAK_STOP_WINDOW_NS)) {
+        errno = saved_errno;
+        return;
+    }
+    // A deliberate later signal: the run did not stop in time; die the default way.
+    struct sigaction fallback;
+    memset(&fallback, 0, sizeof fallback);
+    fallback.sa_handler = SIG_DFL;
+    sigaction(signal_number, &fallback, NULL);
+    raise(signal_number);
+    errno = saved_errno;
 }
 
-void rundown_soak_install_stop_signals(void) {
+int rundown_soak_install_stop_signals(void) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = rundown_soak_on_stop_signal;
     sigemptyset(&action.sa_mask);
+    // Both stop signals blocked while either handler runs on a thread: a burst is handled one at a time there.
+    sigaddset(&action.sa_mask, SIGINT);
+    sigaddset(&action.sa_mask, SIGTERM);
     action.sa_flags = SA_RESTART;
-    sigaction(SIGINT, &action, NULL);
-    sigaction(SIGTERM, &action, NULL);
+    if (sigaction(SIGINT, &action, NULL) != 0 || sigaction(SIGTERM, &action, NULL) != 0) return -1;
+    // A process inherits its parent's blocked signals (test runners and some CI runners block
+    // SIGINT): unblock them here, on the main thread, before the run's threads inherit its mask.
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    int error = pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+    if (error != 0) {
+        errno = error;
+        return -1;
+    }
+    return 0;
 }
 
 int rundown_soak_stop_signal(void) { return __atomic_load_n(&rundown_soak_signal, __ATOMIC_RELAXED); }
@@ -219,29 +251,28 @@ static void rundown_soak_on_crash(int signal_number, siginfo_t *info, void *cont
     raise(signal_number);
 }
 
-void rundown_soak_install_crash_handlers(void) {
+int rundown_soak_install_crash_handlers(void) {
 #ifndef RUNDOWN_SOAK_SANITIZED
     rundown_soak_load_exe_symbols();  // not in the handler: it allocates
     void *prime[1];
     backtrace(prime, 1);  // the first call loads libgcc_s (dlopen, malloc): not in the handler
     static char alternate_stack[64 * 1024];  // a stack overflow still gets its verdict
     stack_t stack = { .ss_sp = alternate_stack, .ss_size = sizeof alternate_stack, .ss_flags = 0 };
-    sigaltstack(&stack, NULL);
+    if (sigaltstack(&stack, NULL) != 0) return -1;
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_sigaction = rundown_soak_on_crash;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_ONSTACK;
-    sigaction(SIGSEGV, &action, NULL);
-    sigaction(SIGBUS, &action, NULL);
-    sigaction(SIGILL, &action, NULL);
-    sigaction(SIGFPE, &action, NULL);
+    if (sigaction(SIGSEGV, &action, NULL) != 0 || sigaction(SIGBUS, &action, NULL) != 0
+        || sigaction(SIGILL, &action, NULL) != 0 || sigaction(SIGFPE, &action, NULL) != 0) return -1;
 #endif
+    return 0;
 }
 
 uint64_t rundown_soak_now_ns(void) {
     struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (clock_gettime(CLOCK_MONOTONIC, &now) != 0) abort();  // CLOCK_MONOTONIC always exists on Linux
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 

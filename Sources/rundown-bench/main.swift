@@ -1,7 +1,7 @@
 // rundown-bench: what an acquire+release pair costs, single-threaded and on several threads.
 //
 // Build and run in release mode (ci/bench does):  swift run -c release rundown-bench
-// Options: --quick (fewer iterations, for CI smoke runs).
+// Options: --quick (fewer iterations, for CI smoke runs), --help (BenchOptions.swift).
 //
 // Every figure is the median of several runs; ratios are taken within this one process, so
 // they compare like with like on whatever machine runs it.
@@ -11,7 +11,7 @@ import Rundown
 import Synchronization
 import _RundownShims
 
-let quick = CommandLine.arguments.contains("--quick")
+let quick = BenchOptions.parse(Array(CommandLine.arguments.dropFirst())).quick
 let pairsPerRun = quick ? 2_000_000 : 20_000_000
 let runs = quick ? 3 : 7
 

@@ -23,9 +23,17 @@ import Testing
         c.crossCPUReleaseShare = 2
         c.longHoldMicroseconds = 20_000_000
         let problems = c.problems
-        #expect(problems.contains { $0.contains("unknown implementation 'fast'") && $0.contains("signal-before-zero") })
-        #expect(problems.contains { $0.contains("workers must be 1...4096 (got 0)") })
-        #expect(problems.contains { $0.contains("cross-CPU release share") })
-        #expect(problems.contains { $0.contains("long hold") })
+        #expect(problems.contains { $0.contains("unknown --implementation 'fast'") && $0.contains("signal-before-zero") })
+        #expect(problems.contains { $0 == "--workers must be 1...4096 (got 0)" })
+        #expect(problems.contains { $0 == "--cross-cpu-release must be a share from 0 to 1 (got 2)" })
+        #expect(problems.contains { $0.hasPrefix("--long-hold-us must be") })
+    }
+
+    @Test func aNegativeDurationIsNamedAsTyped() {
+        var c = SoakConfiguration.defaults(cpus: 2)
+        c.durationSeconds = -5
+        #expect(c.problems == ["--duration must be 0 (until stopped) or more seconds (got -5)"])
+        c.durationSeconds = -0.5
+        #expect(c.problems == ["--duration must be 0 (until stopped) or more seconds (got -0.5)"])
     }
 }

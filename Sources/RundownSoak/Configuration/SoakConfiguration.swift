@@ -53,42 +53,48 @@ public struct SoakConfiguration: Sendable, Codable, Equatable {
     /// The implementation, parsed.
     public var parsedImplementation: SoakImplementation? { SoakImplementation(name: implementation) }
 
-    /// What is wrong with this configuration, one line per problem (empty when it can run).
+    /// What is wrong with this configuration, one line per problem, each naming the
+    /// command-line option that sets the value (empty when it can run).
     public var problems: [String] {
         var problems: [String] = []
         if parsedImplementation == nil {
-            problems.append("unknown implementation '\(implementation)'; choose one of: \(SoakImplementation.allNames.joined(separator: ", "))")
+            problems.append("unknown --implementation '\(implementation)'; choose one of: \(SoakImplementation.allNames.joined(separator: ", "))")
         }
-        if workers < 1 || workers > 4096 { problems.append("workers must be 1...4096 (got \(workers))") }
-        if owners < 1 || owners > 1024 { problems.append("owners must be 1...1024 (got \(owners))") }
-        if refsPerOwner < 1 || refsPerOwner > 64 { problems.append("refs per owner must be 1...64 (got \(refsPerOwner))") }
-        for (name, value) in [("duration", durationSeconds), ("stutter", stutterSeconds), ("shuffle", shuffleSeconds),
-                              ("wait timeout", waitTimeoutSeconds), ("statistics interval", statsIntervalSeconds)]
+        if workers < 1 || workers > 4096 { problems.append("--workers must be 1...4096 (got \(workers))") }
+        if owners < 1 || owners > 1024 { problems.append("--owners must be 1...1024 (got \(owners))") }
+        if refsPerOwner < 1 || refsPerOwner > 64 { problems.append("--refs-per-owner must be 1...64 (got \(refsPerOwner))") }
+        for (option, value) in [("--duration", durationSeconds), ("--stutter", stutterSeconds), ("--shuffle", shuffleSeconds),
+                                ("--wait-timeout", waitTimeoutSeconds), ("--stats-interval", statsIntervalSeconds)]
         where !value.isFinite || value > 1e9 {
-            problems.append("\(name) must be a finite number of seconds up to 1e9 (got \(value))")
+            problems.append("\(option) must be a finite number of seconds up to 1e9 (got \(Self.number(value)))")
         }
-        if durationSeconds < 0 { problems.append("duration must be 0 (until stopped) or more seconds (got \(durationSeconds))") }
-        if stutterSeconds < 0 { problems.append("stutter must be 0 (off) or more seconds (got \(stutterSeconds))") }
-        if shuffleSeconds < 0 { problems.append("shuffle must be 0 (off) or more seconds (got \(shuffleSeconds))") }
-        if !(0 ... 1).contains(crossCPUReleaseShare) { problems.append("cross-CPU release share must be 0...1 (got \(crossCPUReleaseShare))") }
-        if longHoldEvery < 0 { problems.append("long-hold-every must be 0 (never) or more (got \(longHoldEvery))") }
+        if durationSeconds < 0 { problems.append("--duration must be 0 (until stopped) or more seconds (got \(Self.number(durationSeconds)))") }
+        if stutterSeconds < 0 { problems.append("--stutter must be 0 (off) or more seconds (got \(Self.number(stutterSeconds)))") }
+        if shuffleSeconds < 0 { problems.append("--shuffle must be 0 (off) or more seconds (got \(Self.number(shuffleSeconds)))") }
+        if !(0 ... 1).contains(crossCPUReleaseShare) { problems.append("--cross-cpu-release must be a share from 0 to 1 (got \(Self.number(crossCPUReleaseShare)))") }
+        if longHoldEvery < 0 { problems.append("--long-hold-every must be 0 (never) or more (got \(longHoldEvery))") }
         if longHoldMicroseconds < 0 || longHoldMicroseconds > 10_000_000 {
-            problems.append("long hold must be 0...10,000,000 µs (got \(longHoldMicroseconds))")
+            problems.append("--long-hold-us must be 0...10,000,000 µs (got \(longHoldMicroseconds))")
         }
-        if !(0 ... 1).contains(exShare) { problems.append("Ex share must be 0...1 (got \(exShare))") }
-        if maxExCount < 2 || maxExCount > 1 << 20 { problems.append("max Ex count must be 2...1,048,576 (got \(maxExCount))") }
+        if !(0 ... 1).contains(exShare) { problems.append("--ex-share must be a share from 0 to 1 (got \(Self.number(exShare)))") }
+        if maxExCount < 2 || maxExCount > 1 << 20 { problems.append("--max-ex-count must be 2...1,048,576 (got \(maxExCount))") }
         if openMicroseconds < 0 || openMicroseconds > 10_000_000 {
-            problems.append("open time must be 0...10,000,000 µs (got \(openMicroseconds))")
+            problems.append("--open-us must be 0...10,000,000 µs (got \(openMicroseconds))")
         }
-        if waitTimeoutSeconds <= 0 { problems.append("wait timeout must be more than 0 seconds (got \(waitTimeoutSeconds))") }
+        if waitTimeoutSeconds <= 0 { problems.append("--wait-timeout must be more than 0 seconds (got \(Self.number(waitTimeoutSeconds)))") }
         if Double(longHoldMicroseconds) / 1e6 >= waitTimeoutSeconds {
-            problems.append("a long hold (\(longHoldMicroseconds) µs) must be shorter than the wait timeout (\(waitTimeoutSeconds) s)")
+            problems.append("a long hold (--long-hold-us \(longHoldMicroseconds)) must be shorter than the wait timeout (--wait-timeout \(Self.number(waitTimeoutSeconds)) s)")
         }
         if jitter < 0 || jitter > 65536 || (jitter != 0 && jitter & (jitter - 1) != 0) || jitter == 1 {
-            problems.append("jitter must be 0 (off) or a power of two from 2 to 65536 (got \(jitter))")
+            problems.append("--jitter must be 0 (off) or a power of two from 2 to 65536 (got \(jitter))")
         }
-        if statsIntervalSeconds <= 0 { problems.append("statistics interval must be more than 0 seconds (got \(statsIntervalSeconds))") }
+        if statsIntervalSeconds <= 0 { problems.append("--stats-interval must be more than 0 seconds (got \(Self.number(statsIntervalSeconds)))") }
         return problems
+    }
+
+    /// `value` as a person typed it: whole numbers without ".0" (-5, not -5.0).
+    public static func number(_ value: Double) -> String {
+        value.isFinite && value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 
     /// The parameters as `name=value` pairs, in a fixed order, for the start and end banners.

@@ -50,10 +50,24 @@ public enum SoakConsole {
     /// The CPUs this process may run on.
     public static var cpus: Int { Int(rundown_allowed_cpu_count()) }
 
-    /// Makes SIGINT and SIGTERM end a run cleanly (final summary, exit status 128 + signal), and
-    /// a crash print a FAILURE line with the faulting thread's stack before the process dies.
-    public static func installSignalHandlers() {
-        rundown_soak_install_stop_signals()
-        rundown_soak_install_crash_handlers()
+    /// Seconds after the first stop signal during which further SIGINTs and SIGTERMs are part
+    /// of the same stop (ignored); a later one kills at once.
+    public static let stopWindowSeconds = Double(RUNDOWN_SOAK_STOP_WINDOW_NS) / 1e9
+
+    /// The first stop signal received since ``installSignalHandlers()`` (SIGINT or SIGTERM), or 0.
+    public static var stopSignal: Int32 { rundown_soak_stop_signal() }
+
+    /// Makes SIGINT and SIGTERM end a run cleanly (final summary, exit status 128 + signal; more
+    /// of them within ``stopWindowSeconds`` change nothing, a later one kills at once), and a
+    /// crash print a FAILURE line with the faulting thread's stack before the process dies.
+    /// Returns nil, or one line saying what could not be installed.
+    public static func installSignalHandlers() -> String? {
+        if rundown_soak_install_stop_signals() != 0 {
+            return "cannot install the SIGINT and SIGTERM handlers: \(String(cString: strerror(errno)))"
+        }
+        if rundown_soak_install_crash_handlers() != 0 {
+            return "cannot install the crash handlers: \(String(cString: strerror(errno)))"
+        }
+        return nil
     }
 }
