@@ -48,7 +48,8 @@ let package = Package(
         .target(name: "RundownHarness", dependencies: ["Rundown", "_HarnessShims", "_RundownShims"]),
         .target(name: "Rundown", dependencies: ["_RundownShims"]),
         .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_RundownShims"]),
-        .target(name: "RundownFuzz", dependencies: ["Rundown", "RundownHarness", "_SoakShims"]),
+        // The output-file probe and the stop signals are the soak tester's (one copy for both tools).
+        .target(name: "RundownFuzz", dependencies: ["Rundown", "RundownHarness", "RundownSoak", "_SoakShims"]),
         .executableTarget(
             name: "rundown-fuzz",
             dependencies: ["Rundown", "RundownHarness", "RundownFuzz", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -3,6 +3,7 @@ import Foundation
 import Rundown
 import RundownFuzz
 import RundownHarness
+import RundownSoak
 
 /// `rundown-fuzz` (run as `ci/fuzz`): the fuzzing workflow's one front-end. It owns the target
 /// list, the build flags, the paths, the options files and the recap; the shell wrapper only
@@ -244,14 +245,20 @@ extension RundownFuzzCommand {
                 let columns = try RundownFuzz.ControlsTable.Column.selection(targets.map { $0.split(separator: ",").map(String.init) } ?? [])
                 let artifacts = "findings/controls-table/\(Workspace.stamp())"
                 let destination = out ?? "\(artifacts)/table.md"
-                if let out { try OutputFile.probe(out) }
+                if let out, let problem = OutputFile.problem(writing: out, option: "--out", example: "controls.md") {
+                    throw UsageError(problem)
+                }
                 try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
                 say("ci/fuzz controls-table: findings and logs under \(artifacts)")
                 let table = try RundownFuzz.ControlsTable(
                     workspace: workspace, runs: runs, limit: limit, controls: chosen, columns: columns, stop: StopSignal.install()
                 ).run(artifacts: artifacts, log: say)
-                try OutputFile.write(table + "\n", to: destination)
                 show(table)
+                do {
+                    try OutputFile.write(Data((table + "\n").utf8), to: destination)
+                } catch {
+                    throw ToolFailure("could not write the table to \(destination): \(error) (it is printed above)")
+                }
                 say("ci/fuzz controls-table: table in \(destination)")
             }
         }

@@ -161,22 +161,6 @@ struct RecapTests {
     }
 }
 
-@Suite("output paths")
-struct OutputFileTests {
-    @Test("a folder, an empty path, a missing folder and a read-only place are refused; a good path is left as it was")
-    func probe() throws {
-        let folder = NSTemporaryDirectory() + "rundown-fuzz-probe-\(getpid())"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        #expect(throws: UsageError.self) { try OutputFile.probe(folder) }
-        #expect(throws: UsageError.self) { try OutputFile.probe("") }
-        #expect(throws: UsageError.self) { try OutputFile.probe(folder + "/missing/table.md") }
-        #expect(throws: UsageError.self) { try OutputFile.probe("/proc/rundown-fuzz-table.md") }
-        try OutputFile.probe(folder + "/table.md")
-        #expect(!FileManager.default.fileExists(atPath: folder + "/table.md"), "the probe leaves no file behind")
-    }
-}
-
 @Suite("generated inputs")
 struct GeneratedInputTests {
     @Test("the throughput inputs are the same every time and all decode")
