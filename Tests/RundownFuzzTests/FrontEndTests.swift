@@ -158,6 +158,7 @@ struct RecapTests {
                                   logFolder: "findings/logs/x", workingCorpora: [])
         #expect(recap.exitStatus(interruptedStatus: 130) == 130)
         #expect(recap.lines.joined(separator: "\n").contains("Misuse NOT RUN"))
+        #expect(recap.lines.joined(separator: "\n").contains("verdict: INTERRUPTED: 0 of 2 targets ran to the end"))
     }
 }
 

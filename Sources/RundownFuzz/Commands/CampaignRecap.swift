@@ -65,9 +65,11 @@ package struct CampaignRecap {
         lines.append("libFuzzer logs: \(logFolder)/<target>.log")
         lines.append("new inputs stay in the working corpora (\(Workspace.workFolder)/corpus/<target>, ignored by git);"
             + " keep them in Corpus/ with `ci/fuzz merge`, drop them with `ci/fuzz clean`")
+        let failed = results.filter { if case .found = $0.verdict { true } else if case .error = $0.verdict { true } else { false } }.count
         lines.append("verdict: " + (clean == results.count
             ? "CLEAN: \(results.count) of \(results.count) targets ran \(seconds) s with no finding"
-            : "NOT CLEAN: \(results.count - clean) of \(results.count) targets did not end clean (see above)"))
+            : failed > 0 ? "NOT CLEAN: \(failed) of \(results.count) targets found something or could not run (see above)"
+            : "INTERRUPTED: \(clean) of \(results.count) targets ran to the end, none found anything"))
         return lines
     }
 
