@@ -16,6 +16,9 @@ public enum Failure: Equatable, Sendable, CustomStringConvertible {
     case missedMisuse(thread: Int, expected: RundownMisuse)
     /// Memory accounted to the harness's pool tag is still outstanding after teardown.
     case leak(PoolUsage)
+    /// Thread `thread` accessed `owner`'s stack outside a wait block that `owner` had published
+    /// and whose wait had not returned (see ``WaitBlockLifetime``).
+    case waitBlockLifetime(thread: Int, owner: Int, what: String)
 
     /// A short stable name (used in reports and tables).
     public var name: String {
@@ -27,6 +30,7 @@ public enum Failure: Equatable, Sendable, CustomStringConvertible {
         case .wrongMisuse: return "wrong-misuse"
         case .missedMisuse: return "missed-misuse"
         case .leak: return "leak"
+        case .waitBlockLifetime: return "wait-block-lifetime"
         }
     }
 
@@ -46,6 +50,8 @@ public enum Failure: Equatable, Sendable, CustomStringConvertible {
             return "MISSED MISUSE (T\(thread)): committed \(expected), nothing reported"
         case let .leak(usage):
             return "LEAK: \(usage) still allocated to the harness's pool tag after teardown"
+        case let .waitBlockLifetime(_, _, what):
+            return "WAIT-BLOCK LIFETIME: \(what)"
         }
     }
 }

@@ -51,6 +51,8 @@ final class Scheduler {
     var fault = RundownFault.none
     var failure: Failure?
     var trace: [TraceEvent] = []
+    /// Which other thread's stack each thread may touch, and until when.
+    var lifetime = WaitBlockLifetime()
     /// Called at every scheduling point, before the decision (the runner's invariant checks).
     var onPoint: () -> Void = {}
     /// The coverage feature of the previous point (for switch pairs).
@@ -84,6 +86,9 @@ final class Scheduler {
             precondition(rc == 0, "could not allocate a fiber stack (errno \(rc))")
             Scheduler.fiberPool.append(fiber)
         }
+        lifetime.reset(stacks: Scheduler.fiberPool.prefix(threads).map {
+            WaitBlockLifetime.Span(low: UInt(bitPattern: $0.pointee.stack_bottom), size: UInt($0.pointee.stack_size))
+        })
     }
 
     /// Runs every logical thread to completion (or to the first failure) on the calling thread.
@@ -193,8 +198,19 @@ final class Scheduler {
     /// The calling thread sleeps until `event` is signalled.
     func waitForEvent(_ event: RundownEventWord) {
         point(.waitEvent, word: .event)
+        checkAccess(.waitEvent, at: UInt(bitPattern: event))
         while event.pointee.load(ordering: .acquiring) == 0 {
             block(on: UInt(bitPattern: event))
+            checkAccess(.waitEvent, at: UInt(bitPattern: event))
+        }
+    }
+
+    /// Fails the run if the calling thread may not touch `address` now (another thread's stack
+    /// outside a live wait block: see ``WaitBlockLifetime``).
+    @inline(__always)
+    func checkAccess(_ kind: PointKind, at address: UInt) {
+        if let owner = lifetime.illegalOwner(of: address, accessedBy: current) {
+            fail(lifetime.failure(address: address, accessedBy: current, kind: kind, owner: owner))
         }
     }
 
@@ -245,6 +261,7 @@ final class Scheduler {
     /// Signals `event` and makes its sleepers runnable.
     func signalEvent(_ event: RundownEventWord) {
         point(.signalEvent, word: .event)
+        checkAccess(.signalEvent, at: UInt(bitPattern: event))
         event.pointee.store(1, ordering: .releasing)
         let key = UInt(bitPattern: event)
         for index in states.indices where states[index] == .blocked(key) {

@@ -142,6 +142,8 @@ public final class Runner {
         scheduler.point(.call, word: .event)
         expected[thread] = mode == .misuse ? models[r].misuse(of: operation, kind: program.refKind) : nil
         scheduler.trace.append(.begin(thread: thread, operation))
+        scheduler.lifetime.calls[thread] = operation
+        defer { scheduler.lifetime.calls[thread] = nil }
         // Misuse programs judge calls against the contract, not races between calls: each call
         // runs without interleaving (a wait that sleeps still lets the others run).
         if mode == .misuse { scheduler.exclusive = thread }
@@ -291,6 +293,8 @@ public final class Runner {
         } else {
             CacheAware.waitForRelease(ref, CacheAwareLayout(header: ref), call: "ExWaitForRundownProtectionReleaseCacheAware")
         }
+        // The block on this thread's stack is dead from here on (the end event is the next in the trace).
+        scheduler.lifetime.waitReturned(by: thread, step: scheduler.trace.count)
         let outstanding = models[r].outstanding
         if outstanding != 0 {
             fail(thread, "wait r\(r) returned while \(outstanding) protection(s) are outstanding (held by "
