@@ -124,13 +124,26 @@ final class Scheduler {
             current = next
             fiber.pointee.exit_to = Scheduler.fiberPool[next]
         } else {
-            if !states.allSatisfy({ $0 == .finished }), failure == nil { failure = .deadlock(blocked: blockedThreads) }
+            if !states.allSatisfy({ $0 == .finished }), failure == nil { failure = deadlock }
             fiber.pointee.exit_to = Scheduler.mainFiber
         }
     }
 
     var blockedThreads: [Int] {
         states.indices.filter { if case .blocked = states[$0] { return true } else { return false } }
+    }
+
+    /// The deadlock finding: every unfinished thread, what it is in and what it is blocked on.
+    var deadlock: Failure {
+        let blocked = blockedThreads
+        let waits = blocked.map { thread -> String in
+            guard case let .blocked(key) = states[thread] else { return "T\(thread)" }
+            let on = key == Scheduler.joinKey ? "joining the other threads" : key == Scheduler.gateKey ? "at the start gate"
+                : "asleep on its event"
+            return "T\(thread) (" + (lifetime.calls[thread].map { "\($0), " } ?? "") + on + ")"
+        }
+        let unfinished = states.filter { $0 != .finished }.count
+        return .deadlock(blocked: blocked, waits: waits, unfinished: unfinished, threads: states.count)
     }
 
     /// Ends the run with `failure` and abandons every logical thread.
@@ -220,7 +233,7 @@ final class Scheduler {
     func block(on key: UInt) {
         let me = current
         states[me] = .blocked(key)
-        guard let next = choose(preferring: me) else { fail(.deadlock(blocked: blockedThreads)) }
+        guard let next = choose(preferring: me) else { fail(deadlock) }
         trace.append(.blocked(thread: me, next: next))
         let wasExclusive = exclusive == me
         if wasExclusive { exclusive = nil }
