@@ -39,6 +39,25 @@ struct EngineTests {
         #expect(found)
     }
 
+    @Test("a release that writes into a wait block after its wait returned is a named wait-block-lifetime finding")
+    func waitBlockLifetime() {
+        // Two workers hold one protection each while the owner waits (found by a seed search
+        // like the one above). T2's release starts (the model counts it as done) and reads the
+        // block's marker; T1's drain then wakes the owner too early (signal-before-zero: at 1;
+        // drain-subtracts-word-delta: it subtracts 2), the wait returns, and T2 drains the dead
+        // block. Before the check existed both controls passed this input.
+        let schedule: [UInt8] = [247, 129, 134, 138, 217, 222, 164, 251, 94, 83, 25, 170, 13, 97, 249, 69, 237, 175, 48, 183, 190, 157, 12,
+                                 17, 0, 150, 248, 73, 30, 139, 52, 233, 104, 50, 11, 11, 104, 20, 115, 152, 53, 58, 203, 118, 104, 242, 212, 107]
+        let bytes = input(kind: 0, cpus: 1, workers: 2, program: [op(1, 0), op(2, 0), op(0, 0)], schedule: schedule)
+        for fault in [RundownFault.signalBeforeZero, .drainSubtractsWordDelta] {
+            let failure = Harness.run(bytes, mode: .interleavings, fault: fault, feedsCounters: false).failure
+            #expect(failure?.name == "wait-block-lifetime", "\(fault.rawValue): \(failure.map(String.init(describing:)) ?? "no finding")")
+            #expect(failure?.description == "WAIT-BLOCK LIFETIME: T2 (release r0 x1) wrote into T0's wait block (wait r0) after that wait"
+                + " returned at step 39 (add on its count)")
+        }
+        #expect(Harness.run(bytes, mode: .interleavings, feedsCounters: false).failure == nil)
+    }
+
     @Test("the step bound turns a run that never ends into a named livelock")
     func livelock() throws {
         let outcome = Harness.run(busy, mode: .interleavings, stepBound: 10)

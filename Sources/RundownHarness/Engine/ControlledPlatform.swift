@@ -9,13 +9,25 @@ public enum ControlledPlatform: RundownPlatform {
     @inline(__always)
     static var scheduler: Scheduler { Scheduler.active! }
 
+    /// The scheduling point before `kind` on `word`, with the wait-block lifetime check on both
+    /// sides: before the word's class is read for the trace (that read must not touch a dead
+    /// block either) and after the point, where the operation really happens (others ran).
+    @inline(__always)
+    static func point(_ kind: PointKind, on word: RundownWord) {
+        let scheduler = self.scheduler
+        let address = UInt(bitPattern: word)
+        scheduler.checkAccess(kind, at: address)
+        scheduler.point(kind, word: WordClass.of(word.pointee.load(ordering: .relaxed)))
+        scheduler.checkAccess(kind, at: address)
+    }
+
     public static func load(_ word: RundownWord, ordering: AtomicLoadOrdering) -> UInt {
-        scheduler.point(.load, word: WordClass.of(word.pointee.load(ordering: .relaxed)))
+        point(.load, on: word)
         return SystemPlatform.load(word, ordering: ordering)
     }
 
     public static func store(_ word: RundownWord, _ value: UInt, ordering: AtomicStoreOrdering) {
-        scheduler.point(.store, word: WordClass.of(word.pointee.load(ordering: .relaxed)))
+        point(.store, on: word)
         SystemPlatform.store(word, value, ordering: ordering)
     }
 
@@ -23,18 +35,23 @@ public enum ControlledPlatform: RundownPlatform {
         _ word: RundownWord, expected: UInt, desired: UInt,
         successOrdering: AtomicUpdateOrdering, failureOrdering: AtomicLoadOrdering
     ) -> (exchanged: Bool, original: UInt) {
-        scheduler.point(.compareExchange, word: WordClass.of(word.pointee.load(ordering: .relaxed)))
-        return SystemPlatform.compareExchange(
+        point(.compareExchange, on: word)
+        let result = SystemPlatform.compareExchange(
             word, expected: expected, desired: desired, successOrdering: successOrdering, failureOrdering: failureOrdering)
+        if result.exchanged && desired & RundownWordState.active != 0 && desired != RundownWordState.active {
+            scheduler.lifetime.stored(marker: desired, by: scheduler.current)
+        }
+        return result
     }
 
     public static func wrappingAdd(_ word: RundownWord, _ delta: UInt, ordering: AtomicUpdateOrdering) -> UInt {
-        scheduler.point(.add, word: WordClass.of(word.pointee.load(ordering: .relaxed)))
+        point(.add, on: word)
         return SystemPlatform.wrappingAdd(word, delta, ordering: ordering)
     }
 
     public static func resetEvent(_ event: RundownEventWord) {
         scheduler.point(.resetEvent, word: .event)
+        scheduler.checkAccess(.resetEvent, at: UInt(bitPattern: event))
         event.pointee.store(0, ordering: .relaxed)
     }
 

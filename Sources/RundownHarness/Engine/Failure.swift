@@ -2,8 +2,9 @@ import Rundown
 
 /// Why a run failed: each a distinct, named finding.
 public enum Failure: Equatable, Sendable, CustomStringConvertible {
-    /// No logical thread can run while some have not finished (who is blocked, and on what).
-    case deadlock(blocked: [Int])
+    /// No logical thread can run while `unfinished` of `threads` have not finished: who is
+    /// blocked (`blocked`), and on what (`waits`, one line per blocked thread).
+    case deadlock(blocked: [Int], waits: [String], unfinished: Int, threads: Int)
     /// The step bound was reached: a livelock, or a schedule that never lets a thread finish.
     case livelock(steps: Int)
     /// The reference model or an invariant disagrees with what the implementation did.
@@ -14,8 +15,12 @@ public enum Failure: Equatable, Sendable, CustomStringConvertible {
     case wrongMisuse(thread: Int, expected: RundownMisuse, reported: RundownMisuse)
     /// A misuse program: the library let a misuse pass without a report.
     case missedMisuse(thread: Int, expected: RundownMisuse)
-    /// Memory accounted to the harness's pool tag is still outstanding after teardown.
-    case leak(PoolUsage)
+    /// Memory accounted to the harness's pool tag is still outstanding after teardown: its
+    /// usage before the run and after.
+    case leak(before: PoolUsage, after: PoolUsage)
+    /// Thread `thread` accessed `owner`'s stack outside a wait block that `owner` had published
+    /// and whose wait had not returned (see ``WaitBlockLifetime``).
+    case waitBlockLifetime(thread: Int, owner: Int, what: String)
 
     /// A short stable name (used in reports and tables).
     public var name: String {
@@ -27,25 +32,28 @@ public enum Failure: Equatable, Sendable, CustomStringConvertible {
         case .wrongMisuse: return "wrong-misuse"
         case .missedMisuse: return "missed-misuse"
         case .leak: return "leak"
+        case .waitBlockLifetime: return "wait-block-lifetime"
         }
     }
 
     public var description: String {
         switch self {
-        case let .deadlock(blocked):
-            return "DEADLOCK: no thread can run; blocked in a wait: " + blocked.map { "T\($0)" }.joined(separator: ", ")
+        case let .deadlock(_, waits, unfinished, threads):
+            return "DEADLOCK: 0 threads can run while \(unfinished) of \(threads) have not finished; blocked: " + waits.joined(separator: ", ")
         case let .livelock(steps):
-            return "LIVELOCK: step bound of \(steps) scheduling points reached"
+            return "LIVELOCK: the run went past the step bound of \(steps) scheduling points without every thread finishing"
         case let .oracle(thread, what):
             return "ORACLE (T\(thread)): \(what)"
         case let .unexpectedMisuse(thread, misuse):
-            return "UNEXPECTED MISUSE REPORT (T\(thread)) on a program that obeys the contract: \(misuse)"
+            return "UNEXPECTED MISUSE REPORT (T\(thread)): reported \(misuse), but the call commits none (the model expected no report)"
         case let .wrongMisuse(thread, expected, reported):
             return "WRONG MISUSE (T\(thread)): committed \(expected), reported \(reported)"
         case let .missedMisuse(thread, expected):
             return "MISSED MISUSE (T\(thread)): committed \(expected), nothing reported"
-        case let .leak(usage):
-            return "LEAK: \(usage) still allocated to the harness's pool tag after teardown"
+        case let .leak(before, after):
+            return "LEAK: the harness's pool tag held \(before) before the run and \(after) after teardown (expected the same)"
+        case let .waitBlockLifetime(_, _, what):
+            return "WAIT-BLOCK LIFETIME: \(what)"
         }
     }
 }

@@ -51,6 +51,8 @@ final class Scheduler {
     var fault = RundownFault.none
     var failure: Failure?
     var trace: [TraceEvent] = []
+    /// Which other thread's stack each thread may touch, and until when.
+    var lifetime = WaitBlockLifetime()
     /// Called at every scheduling point, before the decision (the runner's invariant checks).
     var onPoint: () -> Void = {}
     /// The coverage feature of the previous point (for switch pairs).
@@ -84,6 +86,9 @@ final class Scheduler {
             precondition(rc == 0, "could not allocate a fiber stack (errno \(rc))")
             Scheduler.fiberPool.append(fiber)
         }
+        lifetime.reset(stacks: Scheduler.fiberPool.prefix(threads).map {
+            WaitBlockLifetime.Span(low: UInt(bitPattern: $0.pointee.stack_bottom), size: UInt($0.pointee.stack_size))
+        })
     }
 
     /// Runs every logical thread to completion (or to the first failure) on the calling thread.
@@ -119,13 +124,26 @@ final class Scheduler {
             current = next
             fiber.pointee.exit_to = Scheduler.fiberPool[next]
         } else {
-            if !states.allSatisfy({ $0 == .finished }), failure == nil { failure = .deadlock(blocked: blockedThreads) }
+            if !states.allSatisfy({ $0 == .finished }), failure == nil { failure = deadlock }
             fiber.pointee.exit_to = Scheduler.mainFiber
         }
     }
 
     var blockedThreads: [Int] {
         states.indices.filter { if case .blocked = states[$0] { return true } else { return false } }
+    }
+
+    /// The deadlock finding: every unfinished thread, what it is in and what it is blocked on.
+    var deadlock: Failure {
+        let blocked = blockedThreads
+        let waits = blocked.map { thread -> String in
+            guard case let .blocked(key) = states[thread] else { return "T\(thread)" }
+            let on = key == Scheduler.joinKey ? "joining the other threads" : key == Scheduler.gateKey ? "at the start gate"
+                : "asleep on its event"
+            return "T\(thread) (" + (lifetime.calls[thread].map { "\($0), " } ?? "") + on + ")"
+        }
+        let unfinished = states.filter { $0 != .finished }.count
+        return .deadlock(blocked: blocked, waits: waits, unfinished: unfinished, threads: states.count)
     }
 
     /// Ends the run with `failure` and abandons every logical thread.
@@ -193,8 +211,19 @@ final class Scheduler {
     /// The calling thread sleeps until `event` is signalled.
     func waitForEvent(_ event: RundownEventWord) {
         point(.waitEvent, word: .event)
+        checkAccess(.waitEvent, at: UInt(bitPattern: event))
         while event.pointee.load(ordering: .acquiring) == 0 {
             block(on: UInt(bitPattern: event))
+            checkAccess(.waitEvent, at: UInt(bitPattern: event))
+        }
+    }
+
+    /// Fails the run if the calling thread may not touch `address` now (another thread's stack
+    /// outside a live wait block: see ``WaitBlockLifetime``).
+    @inline(__always)
+    func checkAccess(_ kind: PointKind, at address: UInt) {
+        if let owner = lifetime.illegalOwner(of: address, accessedBy: current) {
+            fail(lifetime.failure(address: address, accessedBy: current, kind: kind, owner: owner))
         }
     }
 
@@ -204,7 +233,7 @@ final class Scheduler {
     func block(on key: UInt) {
         let me = current
         states[me] = .blocked(key)
-        guard let next = choose(preferring: me) else { fail(.deadlock(blocked: blockedThreads)) }
+        guard let next = choose(preferring: me) else { fail(deadlock) }
         trace.append(.blocked(thread: me, next: next))
         let wasExclusive = exclusive == me
         if wasExclusive { exclusive = nil }
@@ -245,6 +274,7 @@ final class Scheduler {
     /// Signals `event` and makes its sleepers runnable.
     func signalEvent(_ event: RundownEventWord) {
         point(.signalEvent, word: .event)
+        checkAccess(.signalEvent, at: UInt(bitPattern: event))
         event.pointee.store(1, ordering: .releasing)
         let key = UInt(bitPattern: event)
         for index in states.indices where states[index] == .blocked(key) {

@@ -15,6 +15,14 @@
 /// The program section and the schedule never share a byte, so mutating one leaves the other's
 /// meaning alone. Every byte string either decodes or is rejected; nothing in it can crash the
 /// decoder. Programs for the contract-obeying modes obey the contract by construction.
+///
+/// No program can hang by itself: a wait that could close a wait cycle (see ``WaitForGraph``:
+/// distinct threads, each stopped at a wait, each waiting on a ref the next one may hold there)
+/// is never generated. Only a misuse worker's wait can close one (the owner never holds
+/// protection, and the one thread of apiSequence waits only on refs it does not hold); such a
+/// byte decodes as a release of the same ref and count instead, the rule that already applied
+/// to a worker waiting on a ref it holds itself (the shortest cycle). Programs without a
+/// possible cycle decode exactly as before the rule existed.
 public struct Decoder {
     public enum Mode: String, Sendable, CaseIterable {
         /// One logical thread calling everything, differential against the reference model,
@@ -98,6 +106,8 @@ public struct Decoder {
         var holds: [[Int]]
         /// Whether the owner has waited on each ref since it was (re)initialised.
         var waited: [Bool]
+        /// Where the threads may be blocked so far: no new wait may close a cycle.
+        var waitFor = WaitForGraph()
 
         init(mode: Mode, kind: Program.RefKind, refCount: Int, threads: Int) {
             self.mode = mode
@@ -148,7 +158,7 @@ public struct Decoder {
                 threads[0].append(.reinitialize(ref: ref))
                 waited[ref] = false
             default:
-                threads[0].append(.wait(ref: ref))
+                appendOwnerWait(ref: ref)
                 waited[ref] = true
             }
         }
@@ -177,22 +187,21 @@ public struct Decoder {
         mutating func addMisuse(thread: Int, kind: Int, ref: Int, count: Int, argument: Int) {
             if thread == 0 {
                 switch kind {
-                case 0, 1: threads[0].append(.wait(ref: ref))
+                case 0, 1: appendOwnerWait(ref: ref)
                 case 2: threads[0].append(.completed(ref: ref))
                 case 3: threads[0].append(.reinitialize(ref: ref))
                 case 4: threads[0].append(.destroy(ref: ref))
                 case 5 where self.kind != .cacheAwareAllocated:
                     threads[0].append(.initializeAgain(ref: ref, tooSmall: argument >= 2 && self.kind != .plain))
-                default: threads[0].append(.wait(ref: ref))
+                default: appendOwnerWait(ref: ref)
                 }
             } else {
                 switch kind {
                 case 0, 1, 2: threads[thread].append(.acquire(ref: ref, count: count))
                 case 3:
-                    // A worker waits only when it holds nothing on the ref, so it never waits
-                    // for itself (a hang, not a misuse).
-                    if holds[thread][ref] == 0 { threads[thread].append(.wait(ref: ref)) }
-                    else { threads[thread].append(.release(ref: ref, count: count)) }
+                    // A worker waits only when the wait closes no wait cycle (waiting on a ref
+                    // it holds itself is the shortest): a hang, not a misuse.
+                    if !appendWait(thread: thread, ref: ref) { threads[thread].append(.release(ref: ref, count: count)) }
                 default: threads[thread].append(.release(ref: ref, count: count))
                 }
                 if case let .acquire(r, n)? = threads[thread].last { holds[thread][r] += n }
@@ -210,10 +219,40 @@ public struct Decoder {
                 }
             }
             for ref in 0 ..< refCount {
-                if mode != .misuse && !waited[ref] { threads[0].append(.wait(ref: ref)) }
-                if mode != .misuse || !threads[0].contains(.destroy(ref: ref)) { threads[0].append(.destroy(ref: ref)) }
+                if mode != .misuse && !waited[ref] { appendOwnerWait(ref: ref) }
+                if mode != .misuse {
+                    // The teardown joins every worker first (see Runner.destroy).
+                    recordOwnerJoin()
+                    threads[0].append(.destroy(ref: ref))
+                } else if !threads[0].contains(.destroy(ref: ref)) {
+                    threads[0].append(.destroy(ref: ref))
+                }
             }
             return threads
+        }
+
+        /// Appends `wait ref` to `thread` unless the wait could close a wait cycle; returns
+        /// whether it did.
+        mutating func appendWait(thread: Int, ref: Int) -> Bool {
+            let held = WaitForGraph.heldRefs(holds[thread])
+            if waitFor.closesCycle(thread: thread, waitsOn: ref, held: held) { return false }
+            waitFor.add(thread: thread, waitsOn: ref, held: held)
+            threads[thread].append(.wait(ref: ref))
+            return true
+        }
+
+        /// The owner's wait: it never closes a cycle (nothing ever waits for the owner: it holds
+        /// no protection while other threads exist), but it is a point where others may wait.
+        mutating func appendOwnerWait(ref: Int) {
+            let added = appendWait(thread: 0, ref: ref)
+            assert(added, "the owner's wait r\(ref) would close a wait cycle")
+        }
+
+        /// Records the owner's join (it waits for every worker) as a point where it may stop.
+        mutating func recordOwnerJoin() {
+            let held = WaitForGraph.heldRefs(holds[0])
+            assert(!waitFor.closesCycle(thread: 0, waitsOn: nil, held: held), "the owner's join would close a wait cycle")
+            waitFor.add(thread: 0, waitsOn: nil, held: held)
         }
     }
 }

@@ -91,7 +91,7 @@ public final class Runner {
         if finishedNormally, failure == nil {
             let usage = RundownPool.usage(tag: Runner.tag)
             if usage != poolBefore {
-                failure = .leak(PoolUsage(bytes: usage.bytes - poolBefore.bytes, blocks: usage.blocks - poolBefore.blocks))
+                failure = .leak(before: poolBefore, after: usage)
             }
         }
         return Result(failure: failure, trace: scheduler.trace, steps: scheduler.steps)
@@ -142,6 +142,8 @@ public final class Runner {
         scheduler.point(.call, word: .event)
         expected[thread] = mode == .misuse ? models[r].misuse(of: operation, kind: program.refKind) : nil
         scheduler.trace.append(.begin(thread: thread, operation))
+        scheduler.lifetime.calls[thread] = operation
+        defer { scheduler.lifetime.calls[thread] = nil }
         // Misuse programs judge calls against the contract, not races between calls: each call
         // runs without interleaving (a wait that sleeps still lets the others run).
         if mode == .misuse { scheduler.exclusive = thread }
@@ -206,7 +208,8 @@ public final class Runner {
             allocationAttempts += failing == first ? 1 : 2
             let ref = CacheAware.allocate(poolType: .nonPaged, tag: Runner.tag, call: "ExAllocateCacheAwareRundownProtection")
             if (ref == nil) != expectNil {
-                fail(thread, "Allocate returned \(ref == nil ? "NULL" : "a ref") but allocation #\(failing.map(String.init) ?? "none") was set to fail (attempts \(first)...)")
+                fail(thread, "Allocate returned \(ref == nil ? "NULL" : "a ref"), expected \(expectNil ? "NULL" : "a ref"): allocation #"
+                    + "\(failing.map(String.init) ?? "none") is set to fail and this Allocate makes attempts #\(first) and #\(first + 1)")
             }
             handle.ref = ref
         }
@@ -244,13 +247,14 @@ public final class Runner {
         let phase = models[r].phase
         if granted {
             if phase == .runDown || phase == .completed {
-                fail(thread, "acquire r\(r) x\(count) succeeded after the owner's wait returned (rundown must refuse it)")
+                fail(thread, "acquire r\(r) x\(count) succeeded, expected it to fail: the ref is \(phase) (the owner's wait returned)")
             }
             holds[thread][r] += count
             models[r].outstanding += count
         } else {
             if phase == .live {
-                fail(thread, "acquire r\(r) x\(count) failed on a live ref (no wait has started)")
+                fail(thread, "acquire r\(r) x\(count) failed, expected it to succeed: the ref is live (no wait has started, "
+                    + "\(models[r].outstanding) outstanding)")
             }
         }
         return granted
@@ -274,7 +278,8 @@ public final class Runner {
     /// Uses the protected object: only legal while protected and before the owner frees it.
     func touch(_ r: Int, thread: Int) {
         guard models[r].objectAlive, let object = handles[r].object else {
-            fail(thread, "T\(thread) uses r\(r)'s object while protected, but the owner already freed it")
+            fail(thread, "T\(thread) uses r\(r)'s object while it holds \(holds[thread][r]) protection(s), but the owner already "
+                + "freed it (the ref is \(models[r].phase))")
         }
         guard object[0] == 1000 + handles[r].generation else {
             fail(thread, "r\(r)'s object holds \(object[0]), expected generation \(1000 + handles[r].generation)")
@@ -291,9 +296,11 @@ public final class Runner {
         } else {
             CacheAware.waitForRelease(ref, CacheAwareLayout(header: ref), call: "ExWaitForRundownProtectionReleaseCacheAware")
         }
+        // The block on this thread's stack is dead from here on (the end event is the next in the trace).
+        scheduler.lifetime.waitReturned(by: thread, step: scheduler.trace.count)
         let outstanding = models[r].outstanding
         if outstanding != 0 {
-            fail(thread, "wait r\(r) returned while \(outstanding) protection(s) are outstanding (held by "
+            fail(thread, "wait r\(r) returned while \(outstanding) protection(s) are outstanding, expected 0 (held by "
                 + holders(r).map { "T\($0.0) x\($0.1)" }.joined(separator: ", ") + ")")
         }
         if models[r].phase == .waiting { models[r].phase = .runDown }
@@ -392,9 +399,12 @@ public final class Runner {
             }
             if phase == .live {
                 let sum = words.reduce(0, &+)
-                if sum != UInt(2 * (models[r].outstanding + models[r].releasing)) {
-                    fail(scheduler.current, "invariant: r\(r) is live with \(models[r].outstanding) outstanding but its word(s) "
-                        + words.map { "0x" + String($0, radix: 16) }.joined(separator: ", ") + " sum to \(Int(bitPattern: sum) / 2) protection(s)")
+                let expected = models[r].outstanding + models[r].releasing
+                if sum != UInt(2 * expected) {
+                    fail(scheduler.current, "invariant: r\(r) is live with \(models[r].outstanding) outstanding + \(models[r].releasing) "
+                        + "in releases in flight = \(expected) protection(s) (word sum 0x" + String(2 * expected, radix: 16) + "), but its word(s) "
+                        + words.map { "0x" + String($0, radix: 16) }.joined(separator: ", ") + " sum to 0x" + String(sum, radix: 16)
+                        + " = \(Int(bitPattern: sum) / 2) protection(s)")
                 }
             } else if words.contains(where: { $0 != RundownWordState.active }) {
                 fail(scheduler.current, "invariant: r\(r) is run down but its word(s) are "

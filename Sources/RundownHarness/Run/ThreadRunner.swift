@@ -80,7 +80,7 @@ public final class ThreadRunner {
         ThreadRunner.pool.run(program.threads.count) { [self] thread in runThread(thread) }
         let after = RundownPool.usage(tag: ThreadRunner.tag)
         if after != before {
-            return "LEAK: \(after.blocks - before.blocks) block(s) of the run's pool tag still allocated after teardown"
+            return "LEAK: the run's pool tag held \(before) before the run and \(after) after teardown (expected the same)"
         }
         return nil
     }
@@ -223,7 +223,7 @@ public final class ThreadRunner {
         // Relaxed: the pointer only says which object; the ref orders its fields (see publishObject).
         guard let object = UnsafeMutablePointer<Int>(bitPattern: objects[r].exchange(0, ordering: .relaxed)) else { return }
         let fields = 1 + program.threads.count
-        precondition(object[0] == 1000, "the owner finds r\(r)'s object overwritten (\(object[0])) at teardown")
+        precondition(object[0] == 1000, "the owner finds r\(r)'s object tag \(object[0]) at teardown, expected 1000 (overwritten)")
         var touches = 0
         for field in 1 ..< fields { touches &+= object[field] }
         for field in 0 ..< fields { object[field] = -1 }
@@ -235,9 +235,9 @@ public final class ThreadRunner {
     @inline(never)
     func touch(_ r: Int, thread: Int) {
         guard let object = UnsafeMutablePointer<Int>(bitPattern: objects[r].load(ordering: .relaxed)) else {
-            fatalError("T\(thread) holds protection on r\(r) but its object is already freed: the owner's wait returned early")
+            fatalError("T\(thread) holds protection on r\(r) but its object pointer is 0 (freed): the owner's wait returned early")
         }
-        precondition(object[0] == 1000, "T\(thread) reads r\(r)'s object and finds \(object[0]): not the object it protects")
+        precondition(object[0] == 1000, "T\(thread) reads r\(r)'s object tag \(object[0]), expected 1000: not the object it protects")
         object[1 + thread] += 1
     }
 }

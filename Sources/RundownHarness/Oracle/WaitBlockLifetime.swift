@@ -1,0 +1,97 @@
+import Rundown
+
+/// The wait-block lifetime oracle: a seam operation on another logical thread's stack is legal
+/// only inside the wait block that thread published, and only until its wait returns.
+///
+/// A wait block lives on the waiter's stack (here: its fiber's stack) for one wait. Without this
+/// check a releaser that writes into a block after the wait returned corrupts whatever frame
+/// lives there by then, and the run fails far from the cause (a lost wake-up that looks like a
+/// deadlock, or AddressSanitizer's stack-buffer-overflow in an unrelated frame). Publication is
+/// the waiter's compare-exchange that stores a marker (odd and not exactly 1, see
+/// `RundownWordState`); the end is the return of the runner's wait call. A thread's accesses to
+/// its own stack are never judged (the waiter prepares its block before publishing it).
+struct WaitBlockLifetime {
+    /// The addresses `low ..< low + size`.
+    struct Span {
+        var low: UInt = 0
+        var size: UInt = 0
+
+        @inline(__always)
+        func contains(_ address: UInt) -> Bool { address &- low < size }
+    }
+
+    /// A wait that has returned: its block, the call, and the trace step of its return.
+    struct EndedWait {
+        let block: Span
+        let call: Program.Operation
+        let step: Int
+    }
+
+    /// The bytes of a wait block (its count and event words).
+    static let blockSize = UInt(2 * MemoryLayout<UInt>.stride)
+
+    /// Each logical thread's fiber stack.
+    private(set) var stacks: [Span] = []
+    /// The call each thread is in (nil between calls).
+    var calls: [Program.Operation?] = []
+    /// The block each thread published in the wait it is in (empty when none).
+    private(set) var published: [Span] = []
+    /// The last wait each thread finished that had published a block.
+    private(set) var ended: [EndedWait?] = []
+
+    /// Starts a run whose logical threads run on `stacks`.
+    mutating func reset(stacks: [Span]) {
+        self.stacks = stacks
+        calls = Array(repeating: nil, count: stacks.count)
+        published = Array(repeating: Span(), count: stacks.count)
+        ended = Array(repeating: nil, count: stacks.count)
+    }
+
+    /// `thread` stored `marker` into a rundown word: if the block lies on its own stack, it is
+    /// published until the thread's wait returns.
+    mutating func stored(marker: UInt, by thread: Int) {
+        let low = marker & ~RundownWordState.active
+        if stacks[thread].contains(low) { published[thread] = Span(low: low, size: Self.blockSize) }
+    }
+
+    /// `thread`'s wait call returned at trace step `step`: its block is dead from now on.
+    mutating func waitReturned(by thread: Int, step: Int) {
+        if published[thread].size != 0, let call = calls[thread] {
+            ended[thread] = EndedWait(block: published[thread], call: call, step: step)
+        }
+        published[thread] = Span()
+    }
+
+    /// The thread whose stack `thread` must not access at `address` now, or nil when the
+    /// access is legal. A few range compares: it runs at every seam operation.
+    @inline(__always)
+    func illegalOwner(of address: UInt, accessedBy thread: Int) -> Int? {
+        for owner in stacks.indices where owner != thread && stacks[owner].contains(address) {
+            return published[owner].contains(address) ? nil : owner
+        }
+        return nil
+    }
+
+    /// The finding for `thread`'s `kind` access at `address` on `owner`'s stack.
+    func failure(address: UInt, accessedBy thread: Int, kind: PointKind, owner: Int) -> Failure {
+        let reads = kind == .load || kind == .waitEvent
+        let accessor = "T\(thread)" + (calls[thread].map { " (\($0))" } ?? "") + (reads ? " read" : " wrote into")
+        let what: String
+        if let ended = ended[owner], ended.block.contains(address) {
+            let field = address - ended.block.low < UInt(MemoryLayout<UInt>.stride) ? "count" : "event"
+            what = "\(accessor) T\(owner)'s wait block (\(ended.call)) after that wait returned at step \(ended.step)"
+                + " (\(kind) on its \(field))"
+        } else {
+            let offset = address - stacks[owner].low
+            let state: String
+            switch calls[owner] {
+            case let call? where published[owner].size != 0: state = "outside the wait block of its \(call)"
+            case let .wait(ref)?: state = "while its wait r\(ref) has published no wait block"
+            case let call?: state = "while T\(owner) is in \(call), no wait"
+            case nil: state = "while T\(owner) is between calls"
+            }
+            what = "\(accessor) T\(owner)'s stack \(state) (\(kind) at offset \(offset) of the stack)"
+        }
+        return .waitBlockLifetime(thread: thread, owner: owner, what: what)
+    }
+}
