@@ -24,7 +24,7 @@ struct DecoderTests {
 
     @Test("every byte string decodes or is rejected; decoded programs keep the contract", arguments: Decoder.Mode.allCases)
     func randomBytes(mode: Decoder.Mode) throws {
-        var random = SplitMix(state: 7)
+        var random = SplitMix64(seed: 7)
         var decoded = 0
         for _ in 0 ..< 5_000 {
             let length = Int.random(in: 0 ... 64, using: &random)

@@ -11,7 +11,7 @@ struct EngineTests {
 
     @Test("the same input takes the same decisions twice", arguments: Decoder.Mode.allCases)
     func deterministic(mode: Decoder.Mode) {
-        var random = SplitMix(state: 11)
+        var random = SplitMix64(seed: 11)
         for _ in 0 ..< 200 {
             let workers: UInt8 = mode == .apiSequence ? 0 : UInt8.random(in: 1 ... (mode == .misuse ? 2 : 4), using: &random)
             let program = (0 ..< Int.random(in: 1 ... 20, using: &random)).map { _ in UInt8.random(in: 0 ... 255, using: &random) }
@@ -30,7 +30,7 @@ struct EngineTests {
         // Owner closes the ref with one protection out, then a release drains it between the
         // owner's add and its (late) event reset: the signal is lost.
         let found = (0 ..< 400).contains { seed -> Bool in
-            var random = SplitMix(state: UInt64(seed))
+            var random = SplitMix64(seed: UInt64(seed))
             let schedule = (0 ..< 40).map { _ in UInt8.random(in: 0 ... 255, using: &random) }
             let bytes = input(kind: 1, cpus: 2, workers: 1, program: [op(1, 0), op(0, 0)], schedule: schedule)
             if case .deadlock? = Harness.run(bytes, mode: .interleavings, fault: .eventPreparedAfterPublish).failure { return true }
@@ -82,7 +82,7 @@ struct EngineTests {
     func misuse() {
         /// The misuses reported over 300 schedules of `program`; every run must agree with the model.
         func reported(kind: UInt8, workers: UInt8 = 1, _ program: [UInt8]) -> [RundownMisuse] {
-            var random = SplitMix(state: 5)
+            var random = SplitMix64(seed: 5)
             var seen: [RundownMisuse] = []
             for _ in 0 ..< 300 {
                 let schedule = (0 ..< 24).map { _ in UInt8.random(in: 0 ... 255, using: &random) }

@@ -16,23 +16,15 @@ func files(under folder: String) -> [URL] {
         .sorted { $0.path < $1.path }
 }
 
-/// A small deterministic generator for test inputs (SplitMix64).
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// An input in the version-1 format.
+/// An input in the version-1 format (see ``InputEncoding``), with the tests' short argument types.
 func input(kind: UInt8 = 1, cpus: UInt8 = 2, twoRefs: Bool = false, workers: UInt8, failing: UInt8 = 0,
            program: [UInt8], schedule: [UInt8]) -> [UInt8] {
-    [1, kind | (cpus - 1) << 2 | (twoRefs ? 0x10 : 0), workers | failing << 3, UInt8(program.count)] + program + schedule
+    InputEncoding.input(
+        kind: Program.RefKind(rawValue: kind)!, cpus: Int(cpus), twoRefs: twoRefs, workers: Int(workers),
+        failingAllocation: Int(failing), program: program, schedule: schedule)
 }
 
 /// A program byte: `thread`, operation kind `kind` (0...7), argument 0...3.
-func op(_ thread: UInt8, _ kind: UInt8, _ argument: UInt8 = 0) -> UInt8 { thread | kind << 3 | argument << 6 }
+func op(_ thread: UInt8, _ kind: UInt8, _ argument: UInt8 = 0) -> UInt8 {
+    InputEncoding.operation(thread: Int(thread), kind: Int(kind), argument: Int(argument))
+}

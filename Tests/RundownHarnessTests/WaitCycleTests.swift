@@ -138,7 +138,7 @@ struct WaitCycleTests {
     @Test("no decoded program carries a wait cycle", arguments: Decoder.Mode.allCases)
     func randomPrograms(mode: Decoder.Mode) throws {
         let maxWorkers: UInt8 = mode == .apiSequence ? 0 : mode == .misuse ? 2 : 4
-        var random = SplitMix(state: 0x5EED + UInt64(mode.rawValue.count))
+        var random = SplitMix64(seed: 0x5EED + UInt64(mode.rawValue.count))
         let decoder = Decoder(mode: mode)
         var decoded = 0
         var waits = 0

@@ -130,7 +130,7 @@ public enum Harness {
             return "every misuse the program committed was reported by the checked mode exactly as the reference model predicts, and nothing else was"
         case .apiSequence, .interleavings:
             return "the reference model agreed with every result, the invariants held at every scheduling point, no thread touched an object after"
-                + " its owner's wait returned, and every allocation was freed"
+                + " its owner's wait returned or a wait block after its wait returned, and every allocation was freed"
         }
     }
 
