@@ -41,7 +41,7 @@ package struct Throughput {
             guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { throw ToolFailure("cannot write \(path)") }
         }
         let start = Date()
-        let (termination, output) = try fuzzer.run(["-runs=0", folder], log: "\(folder).log", stop: stop)
+        let (termination, output) = try fuzzer.run(["-runs=0", "-print_final_stats=1", folder], log: "\(folder).log", stop: stop)
         defer { try? FileManager.default.removeItem(atPath: "\(folder).log") }
         let seconds = Date().timeIntervalSince(start)
         guard termination.succeeded else {
