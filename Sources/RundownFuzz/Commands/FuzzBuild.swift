@@ -23,20 +23,26 @@ package struct FuzzBuild {
             + coverageFlags + ["-Xswiftc", "-sanitize=fuzzer,\(sanitizer.rawValue)", "--product", product]
     }
 
-    /// Builds every target (its output to standard error), then checks each build.
+    /// Builds every target (each build's output into a log file, shown only when it fails),
+    /// then checks each build.
     package func run(targets: [FuzzTarget], stop: StopSignal, log: (String) -> Void) throws {
+        let logs = workspace.newLogFolder("build")
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
         var built: [String] = []
         for target in targets {
             let key = "\(target.product)/\(target.sanitizer.rawValue)"
             if built.contains(key) { continue }
             built.append(key)
-            log("== building \(target.product) (libFuzzer + \(target.sanitizer.reportName), release) into \(target.sanitizer.scratchPath)")
+            let logFile = "\(logs)/\(target.product)-\(target.sanitizer.rawValue).log"
+            log("== building \(target.product) (libFuzzer + \(target.sanitizer.reportName), release) into \(target.sanitizer.scratchPath); log: \(logFile)")
             let termination = try Subprocess.run(
                 "swift", FuzzBuild.arguments(product: target.product, sanitizer: target.sanitizer),
-                environment: ["RUNDOWN_FUZZ_TARGETS": "1"], output: .inherit, stop: stop)
-            if stop.isRequested { throw ToolFailure("the build was interrupted") }
+                environment: ["RUNDOWN_FUZZ_TARGETS": "1"], output: .file(logFile), stop: stop)
+            if stop.isRequested { throw ToolFailure("the build was interrupted (log: \(logFile))") }
             guard termination.succeeded else {
-                throw ToolFailure("swift build of \(target.product) with \(target.sanitizer.reportName) failed (\(termination.description)); its errors are above")
+                let text = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+                log(text.split(separator: "\n", omittingEmptySubsequences: false).suffix(40).joined(separator: "\n"))
+                throw ToolFailure("swift build of \(target.product) with \(target.sanitizer.reportName) failed (\(termination.description)); the end of its log is above, all of it in \(logFile)")
             }
         }
         for sanitizer in Set(targets.map(\.sanitizer)).sorted(by: { $0.rawValue < $1.rawValue }) {
