@@ -5,15 +5,19 @@ import PackageDescription
 /// The rundown-protection library and the tools that hammer it.
 ///
 /// - `Rundown`: plain and cache-aware rundown refs (Swift API and the Windows `Ex*` C names).
-/// - `_RundownShims`: the thin C layer (futex, current CPU, affinity, checked-mode switch).
+/// - `_RundownShims`: the library's thin C layer (futex, current CPU, checked-mode switch, the
+///   stop for a failed system call); only what the library uses, since C programs link it.
+/// - `_ToolShims`: the tools' C layer (fibers, libFuzzer counters, threads and CPU pinning,
+///   signals, call stacks, clocks) for the harness, the soak tester, the fuzz front-end, the
+///   benchmark and the tests.
 /// - `RundownCAPI`: the public C header `rundown.h` for C callers of the `Ex*` routines.
 /// - `rundown-bench`: the release-build benchmark that prints the cost table.
 /// - `RundownFuzz` and `rundown-fuzz`: the fuzzing workflow's front-end (`ci/fuzz`).
 /// - `RundownSoak` and `rundown-soak`: the many-core endurance tester and its command line.
 
-/// Call stacks in the soak tester's watchdog reports come from libunwind when its headers are
-/// installed (Debian `libunwind-dev`; `ci/setup` installs it), and from glibc's `backtrace()`
-/// otherwise, so the package builds either way. `RUNDOWN_LIBUNWIND=0` forces the fallback (CI
+/// Call stacks in the soak tester's watchdog reports (`_ToolShims`) come from libunwind when its
+/// headers are installed (Debian `libunwind-dev`; `ci/setup` installs it), and from glibc's
+/// `backtrace()` otherwise, so the package builds either way. `RUNDOWN_LIBUNWIND=0` forces the fallback (CI
 /// uses it to test the path a machine without libunwind takes).
 let libunwindHeaders = ["/usr/include/libunwind.h", "/usr/include/x86_64-linux-gnu/libunwind.h", "/usr/include/aarch64-linux-gnu/libunwind.h"]
 let useLibunwind = ProcessInfo.processInfo.environment["RUNDOWN_LIBUNWIND"] != "0"
@@ -44,25 +48,25 @@ let package = Package(
             ]
         ),
         .target(name: "RundownCAPI"),
-        .target(name: "_HarnessShims"),
-        .target(name: "RundownHarness", dependencies: ["Rundown", "_HarnessShims", "_RundownShims"]),
+        .target(
+            name: "_ToolShims",
+            dependencies: ["_RundownShims"],
+            cSettings: useLibunwind ? [.define("RUNDOWN_HAVE_LIBUNWIND", to: "1"), .define("_GNU_SOURCE")] : [.define("_GNU_SOURCE")],
+            linkerSettings: useLibunwind ? [.linkedLibrary("unwind"), .linkedLibrary("dl")] : [.linkedLibrary("dl")]
+        ),
+        .target(name: "RundownHarness", dependencies: ["Rundown", "_ToolShims", "_RundownShims"]),
         .target(name: "Rundown", dependencies: ["_RundownShims"]),
-        .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_RundownShims"]),
+        .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_ToolShims"]),
         // The output-file probe and the stop signals are the soak tester's (one copy for both tools).
-        .target(name: "RundownFuzz", dependencies: ["Rundown", "RundownHarness", "RundownSoak", "_SoakShims"]),
+        .target(name: "RundownFuzz", dependencies: ["Rundown", "RundownHarness", "RundownSoak", "_ToolShims", "_RundownShims"]),
         .executableTarget(
             name: "rundown-fuzz",
             dependencies: ["Rundown", "RundownHarness", "RundownFuzz", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .target(
-            name: "_SoakShims",
-            cSettings: useLibunwind ? [.define("RUNDOWN_HAVE_LIBUNWIND", to: "1"), .define("_GNU_SOURCE")] : [.define("_GNU_SOURCE")],
-            linkerSettings: useLibunwind ? [.linkedLibrary("unwind"), .linkedLibrary("dl")] : [.linkedLibrary("dl")]
-        ),
-        .target(
             name: "RundownSoak",
             dependencies: [
-                "Rundown", "RundownHarness", "_RundownShims", "_SoakShims",
+                "Rundown", "RundownHarness", "_RundownShims", "_ToolShims",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -70,7 +74,7 @@ let package = Package(
             name: "rundown-soak",
             dependencies: ["RundownSoak", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "RundownTests", dependencies: ["Rundown", "_RundownShims"]),
+        .testTarget(name: "RundownTests", dependencies: ["Rundown", "_RundownShims", "_ToolShims"]),
         .testTarget(name: "RundownHarnessTests", dependencies: ["RundownHarness", "Rundown"]),
         .testTarget(name: "RundownSoakTests", dependencies: ["RundownSoak", "Rundown"]),
         .testTarget(name: "RundownFuzzTests", dependencies: ["RundownFuzz", "RundownHarness", "Rundown"]),

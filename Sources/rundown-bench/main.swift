@@ -9,7 +9,7 @@
 import Foundation
 import Rundown
 import Synchronization
-import _RundownShims
+import _ToolShims
 
 let quick = BenchOptions.parse(Array(CommandLine.arguments.dropFirst())).quick
 let pairsPerRun = quick ? 2_000_000 : 20_000_000
@@ -94,11 +94,27 @@ func seconds<C: Contender>(_ contender: C) -> Double {
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 }
 
+/// Pins the calling thread to `cpu` (modulo the CPUs the process may use). Unpinned figures
+/// would not be the ones the table claims, so a CPU the process can no longer use (the shim
+/// answers EINVAL) stops the benchmark.
+func pin(to cpu: Int) {
+    if rundown_pin_current_thread(UInt32(cpu)) != 0 {
+        fatalError("rundown-bench: cannot pin a thread to CPU \(cpu): it is no longer available to this process")
+    }
+}
+
+/// Lets the calling thread run on every CPU again (EINVAL: none of them is available any longer).
+func unpin() {
+    if rundown_unpin_current_thread() != 0 {
+        fatalError("rundown-bench: cannot unpin the main thread: none of its CPUs is available any longer")
+    }
+}
+
 /// Nanoseconds per pair for each single-threaded contender, pinned to one CPU. The contenders
 /// take turns within each run, so a slow spell of the machine hits all of them alike.
 func nsPerPairInTurns(_ timers: [() -> Double]) -> [Double] {
-    _ = rundown_pin_current_thread(0)
-    defer { _ = rundown_unpin_current_thread() }
+    pin(to: 0)
+    defer { unpin() }
     var samples = Array(repeating: [Double](), count: timers.count)
     for _ in 0 ..< runs {
         for (index, timer) in timers.enumerated() { samples[index].append(timer()) }
@@ -117,7 +133,7 @@ func pairsPerSecond<C: Contender>(threads: Int, _ contender: C) -> Double {
             ready.enter()
             done.enter()
             let thread = Thread {
-                _ = rundown_pin_current_thread(UInt32(index))
+                pin(to: index)
                 ready.leave()
                 go.wait()
                 loop(perThread, contender)

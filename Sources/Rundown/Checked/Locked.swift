@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import _RundownShims
 
 /// A value behind a pthread mutex, for the library's cold bookkeeping (checked mode, pool).
 ///
@@ -17,19 +18,18 @@ public final class Locked<Value>: @unchecked Sendable {
 
     public init(_ value: Value) {
         self.value = value
-        let rc = pthread_mutex_init(mutex, nil)
-        precondition(rc == 0, "pthread_mutex_init failed with error \(rc)")
+        rundown_check_error(pthread_mutex_init(mutex, nil), "pthread_mutex_init")
     }
 
     deinit {
-        pthread_mutex_destroy(mutex)
+        rundown_check_error(pthread_mutex_destroy(mutex), "pthread_mutex_destroy")
         mutex.deallocate()
     }
 
     /// Runs `body` with the lock held.
     public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        rundown_check_error(pthread_mutex_lock(mutex), "pthread_mutex_lock")
+        defer { rundown_check_error(pthread_mutex_unlock(mutex), "pthread_mutex_unlock") }
         return try body(&value)
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import _RundownShims
 
@@ -89,8 +92,10 @@ public enum SystemPlatform: RundownPlatform {
         let futexWord = UnsafeMutableRawPointer(event).assumingMemoryBound(to: UInt32.self)
         // Acquiring: pairs with the releasing store in signalEvent.
         while event.pointee.load(ordering: .acquiring) == 0 {
-            // EINTR, EAGAIN and spurious wake-ups all lead back to the check above.
-            _ = rundown_futex_wait(futexWord, 0)
+            // 0 (woken, or a spurious wake-up), EAGAIN (already signalled) and EINTR all lead back
+            // to the check above; the shim stops the process on any other failure.
+            let result = rundown_futex_wait(futexWord, 0)
+            assert(result == 0 || result == EAGAIN || result == EINTR, "rundown_futex_wait returned \(result)")
         }
     }
 

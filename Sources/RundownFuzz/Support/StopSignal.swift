@@ -1,13 +1,20 @@
-import _SoakShims
+#if canImport(Glibc)
+import Glibc
+#endif
+import _RundownShims
+import _ToolShims
 
 /// SIGINT and SIGTERM as a request to stop: the tool finishes what it must (the running child
 /// ends, the recap is printed) instead of dying mid-way. Signals that arrive together (a
 /// terminal or `timeout` signals the whole process group; a CI runner may send two) count as
 /// one request; a deliberate later one kills the tool the default way.
 package struct StopSignal: Sendable {
-    /// Installs the handlers (once per process).
+    /// Installs the handlers (once per process). sigaction and pthread_sigmask fail only on
+    /// invalid arguments, so a failure stops the process with a message naming them.
     package static func install() -> StopSignal {
-        rundown_soak_install_stop_signals()
+        if rundown_soak_install_stop_signals() != 0 {
+            rundown_fatal_errno("sigaction or pthread_sigmask (the stop signals)", errno)
+        }
         return StopSignal()
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import _RundownShims
 
 /// Runs another program (a fuzz target, `swift build`, `nm`) and waits for it, passing a stop
 /// signal on: when the user interrupts the tool, the running child gets SIGINT too (libFuzzer
@@ -62,7 +63,8 @@ package enum Subprocess {
         }
         var forwarded = false
         while process.isRunning {
-            usleep(20_000)
+            // EINTR (a stop signal) only ends this poll's sleep early.
+            if usleep(20_000) != 0 && errno != EINTR { rundown_fatal_errno("usleep", errno) }
             if let stop, stop.isRequested, !forwarded, process.isRunning {
                 // The terminal or `timeout` usually signals the child too; this covers a signal
                 // sent to the tool alone.

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Rundown
 import Synchronization
 import _RundownShims
@@ -52,7 +55,9 @@ public enum RealThreadPlatform: RundownPlatform {
         guard fault == .relaxedWaiterObservation else { return SystemPlatform.waitForEvent(event) }
         let futexWord = UnsafeMutableRawPointer(event).assumingMemoryBound(to: UInt32.self)
         while event.pointee.load(ordering: .relaxed) == 0 {
-            _ = rundown_futex_wait(futexWord, 0)
+            // As in SystemPlatform: every answer leads back to the check (other failures stop the process).
+            let result = rundown_futex_wait(futexWord, 0)
+            assert(result == 0 || result == EAGAIN || result == EINTR, "rundown_futex_wait returned \(result)")
         }
     }
 

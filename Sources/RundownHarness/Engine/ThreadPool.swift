@@ -1,10 +1,12 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import _RundownShims
 
 /// Persistent OS threads that run one input's logical threads and are all joined before the
 /// input's run returns, so each input stands alone. Synchronised with pthread primitives only,
-/// which every sanitizer understands.
+/// which every sanitizer understands; every one's result is checked (a failure stops the
+/// process with a message naming the call).
 final class ThreadPool: @unchecked Sendable {
     // @unchecked Sendable: every field below is read and written with `mutex` held.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -16,22 +18,22 @@ final class ThreadPool: @unchecked Sendable {
     private var threads = 0
 
     init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(changed, nil)
+        rundown_check_error(pthread_mutex_init(mutex, nil), "pthread_mutex_init")
+        rundown_check_error(pthread_cond_init(changed, nil), "pthread_cond_init")
     }
 
     /// Runs `job(0) ..< job(count)` on `count` pool threads at once and waits for all of them.
     func run(_ count: Int, _ job: @escaping (Int) -> Void) {
         while threads < count { spawn(threads) }
-        pthread_mutex_lock(mutex)
+        lock()
         self.job = job
         active = count
         remaining = threads
         generation += 1
-        pthread_cond_broadcast(changed)
-        while remaining > 0 { pthread_cond_wait(changed, mutex) }
+        broadcast()
+        while remaining > 0 { wait() }
         self.job = { _ in }
-        pthread_mutex_unlock(mutex)
+        unlock()
     }
 
     private func spawn(_ index: Int) {
@@ -45,8 +47,8 @@ final class ThreadPool: @unchecked Sendable {
             start.pool.work(start.index, seen: start.seen)
             return nil
         }, box)
-        precondition(rc == 0, "pthread_create failed with error \(rc)")
-        pthread_detach(thread)
+        rundown_check_error(rc, "pthread_create (a harness pool thread)")
+        rundown_check_error(pthread_detach(thread), "pthread_detach")
     }
 
     private final class WorkerStart {
@@ -63,17 +65,22 @@ final class ThreadPool: @unchecked Sendable {
     private func work(_ index: Int, seen start: Int) {
         var seen = start
         while true {
-            pthread_mutex_lock(mutex)
-            while generation == seen { pthread_cond_wait(changed, mutex) }
+            lock()
+            while generation == seen { wait() }
             seen = generation
             let job = self.job
             let mine = index < active
-            pthread_mutex_unlock(mutex)
+            unlock()
             if mine { job(index) }
-            pthread_mutex_lock(mutex)
+            lock()
             remaining -= 1
-            if remaining == 0 { pthread_cond_broadcast(changed) }
-            pthread_mutex_unlock(mutex)
+            if remaining == 0 { broadcast() }
+            unlock()
         }
     }
+
+    private func lock() { rundown_check_error(pthread_mutex_lock(mutex), "pthread_mutex_lock") }
+    private func unlock() { rundown_check_error(pthread_mutex_unlock(mutex), "pthread_mutex_unlock") }
+    private func wait() { rundown_check_error(pthread_cond_wait(changed, mutex), "pthread_cond_wait") }
+    private func broadcast() { rundown_check_error(pthread_cond_broadcast(changed), "pthread_cond_broadcast") }
 }

@@ -1,4 +1,5 @@
 import Rundown
+import _RundownShims
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -82,7 +83,7 @@ public enum Harness {
     /// interceptor) is process-wide. Callers on several threads (a parallel test runner) queue.
     nonisolated(unsafe) static let oneRunAtATime: UnsafeMutablePointer<pthread_mutex_t> = {
         let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
+        rundown_check_error(pthread_mutex_init(mutex, nil), "pthread_mutex_init")
         return mutex
     }()
 
@@ -91,8 +92,8 @@ public enum Harness {
         _ bytes: [UInt8], mode: Decoder.Mode, fault: RundownFault = .none, feedsCounters: Bool = true,
         stepBound: Int = Runner.stepBound
     ) -> Outcome {
-        pthread_mutex_lock(oneRunAtATime)
-        defer { pthread_mutex_unlock(oneRunAtATime) }
+        rundown_check_error(pthread_mutex_lock(oneRunAtATime), "pthread_mutex_lock")
+        defer { rundown_check_error(pthread_mutex_unlock(oneRunAtATime), "pthread_mutex_unlock") }
         let decoded: (Program, [UInt8])
         do {
             decoded = try Decoder(mode: mode).decode(bytes)

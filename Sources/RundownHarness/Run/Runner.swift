@@ -1,6 +1,6 @@
 import Rundown
 import Synchronization
-import _HarnessShims
+import _ToolShims
 
 /// Runs one decoded program under the controlled scheduler against the real implementation
 /// (the library's entry points, checks included, on ``ControlledPlatform``) and judges it with

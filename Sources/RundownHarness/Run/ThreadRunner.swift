@@ -4,7 +4,7 @@ import Glibc
 import Rundown
 import Synchronization
 import _RundownShims
-import _HarnessShims
+import _ToolShims
 
 /// Runs a decoded program on real OS threads, one per logical thread, with the CPU placements,
 /// spins, yields and moves of its ``ThreadPlan``, against the real implementation on
@@ -27,8 +27,13 @@ public final class ThreadRunner {
     /// treat `sched_setaffinity` as no synchronisation, so it adds or removes no ordering, only
     /// time. (The ordering controls once seemed to need the calls; the real cause was the
     /// unchecked free, see ``tearDown(_:)``.)
+    ///
+    /// When the CPU is no longer available to the process (taken offline, or the cpuset shrank:
+    /// the shim answers EINVAL) the thread stays where it is. A placement only widens the
+    /// interleavings real threads see; no oracle depends on it, so the run goes on.
     static func pin(to cpu: Int) {
-        _ = rundown_pin_current_thread(UInt32(cpu))
+        let answer = rundown_pin_current_thread(UInt32(cpu))
+        assert(answer == 0 || answer == EINVAL, "rundown_pin_current_thread returned \(answer)")
     }
 
     let program: Program
@@ -121,14 +126,14 @@ public final class ThreadRunner {
         // Start together: without this a thread woken early runs its whole program before the
         // others are scheduled, and nothing overlaps.
         arrived.wrappingAdd(1, ordering: .relaxed)
-        while arrived.load(ordering: .relaxed) < program.threads.count { sched_yield() }
+        while arrived.load(ordering: .relaxed) < program.threads.count { rundown_yield() }
         spin(mine.startSpin)
         var holds = Array(repeating: 0, count: program.refCount)
         for (index, operation) in program.threads[thread].enumerated() {
             switch mine.steps[index] {
             case .none: break
             case let .spin(n): spin(n)
-            case .yield: sched_yield()
+            case .yield: rundown_yield()
             case let .moveTo(cpu): ThreadRunner.pin(to: cpu)
             }
             perform(operation, thread: thread, holds: &holds)
@@ -242,7 +247,8 @@ public final class ThreadRunner {
     }
 }
 
-/// A count that threads bump and one thread waits on (pthread mutex and condition variable).
+/// A count that threads bump and one thread waits on (pthread mutex and condition variable;
+/// every call's result is checked).
 final class Latch: @unchecked Sendable {
     // @unchecked Sendable: `count` is only touched with `mutex` held.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -250,27 +256,27 @@ final class Latch: @unchecked Sendable {
     private var count = 0
 
     init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(changed, nil)
+        rundown_check_error(pthread_mutex_init(mutex, nil), "pthread_mutex_init")
+        rundown_check_error(pthread_cond_init(changed, nil), "pthread_cond_init")
     }
 
     deinit {
-        pthread_mutex_destroy(mutex)
-        pthread_cond_destroy(changed)
+        rundown_check_error(pthread_mutex_destroy(mutex), "pthread_mutex_destroy")
+        rundown_check_error(pthread_cond_destroy(changed), "pthread_cond_destroy")
         mutex.deallocate()
         changed.deallocate()
     }
 
     func add() {
-        pthread_mutex_lock(mutex)
+        rundown_check_error(pthread_mutex_lock(mutex), "pthread_mutex_lock")
         count += 1
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(mutex)
+        rundown_check_error(pthread_cond_broadcast(changed), "pthread_cond_broadcast")
+        rundown_check_error(pthread_mutex_unlock(mutex), "pthread_mutex_unlock")
     }
 
     func wait(for target: Int) {
-        pthread_mutex_lock(mutex)
-        while count < target { pthread_cond_wait(changed, mutex) }
-        pthread_mutex_unlock(mutex)
+        rundown_check_error(pthread_mutex_lock(mutex), "pthread_mutex_lock")
+        while count < target { rundown_check_error(pthread_cond_wait(changed, mutex), "pthread_cond_wait") }
+        rundown_check_error(pthread_mutex_unlock(mutex), "pthread_mutex_unlock")
     }
 }

@@ -1,4 +1,4 @@
-import _RundownShims
+import _ToolShims
 
 /// Every knob of a soak run. The defaults follow the kernel's torture tests: twice as many
 /// workers as CPUs, a statistics line at a fixed interval, stutter and shuffle on.

@@ -1,5 +1,6 @@
 import Foundation
-import _SoakShims
+import _RundownShims
+import _ToolShims
 
 /// How one soak run of a negative control ended, for the controls table.
 public enum ControlOutcome: Equatable, Sendable {
@@ -41,7 +42,10 @@ public struct ControlRun {
     ///   without a verdict.
     public func run(control: String, seed: UInt64) throws(NoVerdict) -> ControlOutcome {
         let summaryPath = workFolder + "/summary.json", outputPath = workFolder + "/output.txt"
-        _ = unlink(summaryPath)  // a summary from the run before must not count for this one
+        // A summary from the run before must not count for this one (ENOENT: there is none).
+        if unlink(summaryPath) != 0 && errno != ENOENT {
+            throw NoVerdict(description: "cannot remove the previous run's \(summaryPath): \(String(cString: strerror(errno)))")
+        }
         guard FileManager.default.createFile(atPath: outputPath, contents: nil), let output = FileHandle(forWritingAtPath: outputPath) else {
             throw NoVerdict(description: "cannot create \(outputPath) for the child's output")
         }
@@ -119,7 +123,10 @@ public struct ControlRun {
                 process.terminate()
                 terminatedAtNs = now
             } else if terminatedAtNs != 0 && now - terminatedAtNs >= UInt64(ControlRun.killAfterSeconds * 1e9) {
-                _ = kill(process.processIdentifier, SIGKILL)  // ESRCH: it ended meanwhile
+                // ESRCH: it ended meanwhile. EPERM cannot happen for our own child.
+                if kill(process.processIdentifier, SIGKILL) != 0 && errno != ESRCH {
+                    rundown_fatal_errno("kill(SIGKILL)", errno)
+                }
             }
         }
         process.waitUntilExit()

@@ -1,7 +1,7 @@
 import Rundown
 import RundownHarness
 import Synchronization
-import _SoakShims
+import _ToolShims
 
 /// The real-thread platform with jitter: before every operation of the seam (each atomic word
 /// operation, each event reset, signal and sleep), a thread sometimes spins for up to about a

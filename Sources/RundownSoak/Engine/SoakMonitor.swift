@@ -1,6 +1,6 @@
 import Histogram
 import _RundownShims
-import _SoakShims
+import _ToolShims
 
 /// The main thread's side of a run: every tick it checks for a stop signal, a failure and the
 /// end of the run, drives stutter and shuffle, runs the watchdog, and at every interval takes

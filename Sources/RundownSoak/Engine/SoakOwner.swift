@@ -2,7 +2,7 @@ import Histogram
 @_spi(RundownTools) import Rundown
 import Synchronization
 import _RundownShims
-import _SoakShims
+import _ToolShims
 
 /// An owner's wait latencies, drained by the main thread at every statistics line.
 final class OwnerLatencies: @unchecked Sendable {

@@ -3,7 +3,7 @@ import Rundown
 import RundownHarness
 import Synchronization
 import _RundownShims
-import _SoakShims
+import _ToolShims
 
 /// One soak run: starts the owners and workers, watches them (statistics, stutter, shuffle,
 /// the watchdog, stop signals) until the time is up or something fails, then tears down and

@@ -1,4 +1,5 @@
-import _SoakShims
+import _RundownShims
+import _ToolShims
 
 /// A joinable OS thread running a closure (pthreads, so that it is a real thread the kernel
 /// schedules and migrates, not a task on a pool).
@@ -20,11 +21,12 @@ struct SoakThread {
         var handle: UInt64 = 0
         let error = rundown_soak_spawn({ context in
             let body = Unmanaged<AnyObject>.fromOpaque(context!).takeRetainedValue() as! Body
-            rundown_soak_name_thread(body.name)
+            rundown_name_current_thread(body.name)
             body.work()
             return nil
         }, context, &handle)
-        precondition(error == 0, "rundown-soak: could not start thread '\(name)' (pthread_create error \(error))")
+        // EAGAIN: the system's thread limit; a run cannot go on without its threads.
+        rundown_check_error(error, "pthread_create (thread '\(name)')")
         self.handle = handle
     }
 

@@ -1,6 +1,6 @@
 import Synchronization
 import _RundownShims
-import _SoakShims
+import _ToolShims
 
 /// Everything the soak's threads share, in raw memory that outlives them: the refs, their
 /// objects, the counters and the run's control words. Mostly pointers, so that the threads'

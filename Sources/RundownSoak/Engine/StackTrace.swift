@@ -1,4 +1,4 @@
-import _SoakShims
+import _ToolShims
 
 /// A call stack: return addresses captured cheaply now, turned into names only when a report
 /// needs them.

@@ -44,10 +44,11 @@ public enum OutputFile {
             if errno == EEXIST { return nil }  // created meanwhile by someone else: it can be replaced
             return "\(option) \(path): cannot create it: \(reason(errno))\(fix(errno))"
         }
-        close(fd)
+        let closeError = close(fd) == 0 ? 0 : errno
         if unlink(path) != 0 {
             return "\(option) \(path): created it as a test but cannot remove it: \(reason(errno)); remove it by hand"
         }
+        if closeError != 0 { return "\(option) \(path): cannot close a test file there: \(reason(closeError))" }
         return nil
     }
 
@@ -59,12 +60,12 @@ public enum OutputFile {
         do {
             try writeWhole(data, toNew: temporary)
         } catch {
-            _ = unlink(temporary)
+            _ = unlink(temporary)  // cleanup after the failure reported below; a second one adds nothing
             throw error
         }
         if rename(temporary, path) != 0 {
             let error = errno
-            _ = unlink(temporary)
+            _ = unlink(temporary)  // cleanup after the failure reported below; a second one adds nothing
             throw Failure(description: "cannot rename the finished file into place: \(reason(error))")
         }
     }

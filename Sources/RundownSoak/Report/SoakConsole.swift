@@ -1,6 +1,6 @@
 import Glibc
 import _RundownShims
-import _SoakShims
+import _ToolShims
 
 /// Where a run's text goes: statistics lines and banners, and (on a terminal) a progress line
 /// that the next line overwrites.

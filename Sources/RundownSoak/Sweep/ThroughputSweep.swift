@@ -2,7 +2,7 @@ import Foundation
 import Rundown
 import Synchronization
 import _RundownShims
-import _SoakShims
+import _ToolShims
 
 /// Throughput against worker count: every worker does acquire/release pairs on one shared ref
 /// (or lock/unlock pairs on one mutex, the baseline) for a fixed time; the sweep runs this for

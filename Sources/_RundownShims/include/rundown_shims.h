@@ -3,8 +3,10 @@
 // - futex wait/wake on a 32-bit word (the kernel sleep behind waitForRelease),
 // - the current CPU, read from the rseq area glibc registers for every thread
 //   (about as cheap as a plain load; sched_getcpu() is the fallback),
-// - thread affinity (pin the calling thread to one CPU),
-// - the process-wide checked-mode switch, read on every Rundown entry point.
+// - the process-wide checked-mode switch, read on every Rundown entry point,
+// - the stop for a system call that failed in a way nobody can handle (the tool shims use it
+//   too, so every such message reads the same).
+// Only what the library itself uses: it ships in every program that links libRundownShared.
 #ifndef RUNDOWN_SHIMS_H
 #define RUNDOWN_SHIMS_H
 
@@ -22,17 +24,31 @@
 extern "C" {
 #endif
 
+/// Stops the process after a system call failed in a way its caller cannot handle: writes
+/// "rundown: CALL failed: ENAME (description)" to standard error and aborts. Async-signal-safe
+/// (write() and glibc's static errno tables only), so signal handlers may use it too.
+void rundown_fatal_errno(const char *call, int error) __attribute__((noreturn, cold));
+
+/// For calls that return an error number instead of setting errno (pthreads): stops the
+/// process through rundown_fatal_errno unless `error` is 0.
+static inline void rundown_check_error(int error, const char *call) {
+    if (__builtin_expect(error != 0, 0)) rundown_fatal_errno(call, error);
+}
+
 /// Sleeps while `*word == expected`. Returns 0 when woken (or on a spurious wake-up),
 /// EAGAIN when the word already differed, EINTR when a signal interrupted the sleep.
-/// Callers re-check their condition in a loop, so every return value is safe.
+/// Callers re-check their condition in a loop, so every return value is safe. Any other
+/// failure (EFAULT, EINVAL, ENOSYS) would make that loop spin forever: it stops the process.
 int rundown_futex_wait(uint32_t *word, uint32_t expected);
 
 /// Wakes every thread sleeping on `word`. The kernel resolves a private futex by
 /// address only and never reads the word, so calling this on memory that its owner
-/// has just released is at worst a spurious wake-up for an unrelated sleeper.
+/// has just released is at worst a spurious wake-up for an unrelated sleeper. A failure
+/// (misaligned word, no futexes) stops the process.
 void rundown_futex_wake_all(uint32_t *word);
 
-/// The current CPU from sched_getcpu(); 0 if the kernel cannot tell.
+/// The current CPU from sched_getcpu() (which fails only on kernels without getcpu: then it
+/// stops the process).
 uint32_t rundown_current_cpu_slow(void);
 
 /// The CPU the calling thread runs on now (it may move at any time after).
@@ -56,17 +72,6 @@ static inline uint32_t rundown_current_cpu(void) {
 
 /// Number of CPUs configured in the system (at least 1).
 uint32_t rundown_configured_cpu_count(void);
-
-/// Number of CPUs the calling thread may run on (at least 1).
-uint32_t rundown_allowed_cpu_count(void);
-
-/// Pins the calling thread to `cpu` (modulo the CPUs it is allowed on). No system call when
-/// this function already pinned the thread to that CPU (and it was not unpinned since).
-/// Returns 0 or the errno of sched_setaffinity.
-int rundown_pin_current_thread(uint32_t cpu);
-
-/// Lets the calling thread run on every CPU again. Returns 0 or an errno.
-int rundown_unpin_current_thread(void);
 
 /// The checked-mode switch: 1 on, 0 off. Initialised before main from the environment
 /// variable RUNDOWN_CHECKED ("1" or "0") or, when unset, from the build's default

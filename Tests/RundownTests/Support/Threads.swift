@@ -1,6 +1,6 @@
 import Rundown
 import Foundation
-import _RundownShims
+import _ToolShims
 
 /// A thread that runs `body` at once and can be joined.
 final class TestThread: @unchecked Sendable {
@@ -24,9 +24,11 @@ func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
     threads.forEach { $0.join() }
 }
 
-/// Moves the calling thread to another CPU (round robin over the allowed ones).
+/// Moves the calling thread to another CPU (round robin over the allowed ones). The tests
+/// count on the move, so a CPU the process can no longer use (EINVAL) stops them.
 func migrate(to cpu: Int) {
-    _ = rundown_pin_current_thread(UInt32(cpu))
+    let answer = rundown_pin_current_thread(UInt32(cpu))
+    precondition(answer == 0, "cannot pin the test thread to CPU \(cpu): it is no longer available to this process")
 }
 
 /// Number of CPUs this process may use.

@@ -1,5 +1,5 @@
-#define _GNU_SOURCE
-#include "harness_shims.h"
+#include "tool_fiber.h"
+#include "rundown_shims.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -101,10 +101,10 @@ void rundown_fiber_adopt_thread(rundown_fiber *fiber) {
     pthread_attr_t attributes;
     void *bottom = NULL;
     size_t size = 0;
-    if (pthread_getattr_np(pthread_self(), &attributes) == 0) {
-        pthread_attr_getstack(&attributes, &bottom, &size);
-        pthread_attr_destroy(&attributes);
-    }
+    // ENOMEM while reading /proc/self/maps for the main thread's stack: nothing to fall back on.
+    rundown_check_error(pthread_getattr_np(pthread_self(), &attributes), "pthread_getattr_np");
+    rundown_check_error(pthread_attr_getstack(&attributes, &bottom, &size), "pthread_attr_getstack");
+    rundown_check_error(pthread_attr_destroy(&attributes), "pthread_attr_destroy");
     fiber->sp = NULL;
     fiber->stack_bottom = bottom;
     fiber->stack_size = size;
@@ -112,23 +112,19 @@ void rundown_fiber_adopt_thread(rundown_fiber *fiber) {
     fiber->tsan_fiber = __tsan_get_current_fiber ? __tsan_get_current_fiber() : NULL;
 }
 
-int rundown_fiber_create(rundown_fiber *fiber, size_t size) {
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    size = (size + page - 1) & ~(page - 1);
-    char *memory = mmap(NULL, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (memory == MAP_FAILED) return errno;
-    mprotect(memory, page, PROT_NONE);  // guard page: a stack overflow faults instead of corrupting
+void rundown_fiber_create(rundown_fiber *fiber, size_t size) {
+    long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0) rundown_fatal_errno("sysconf(_SC_PAGESIZE)", errno);
+    size = (size + (size_t)page - 1) & ~((size_t)page - 1);
+    char *memory = mmap(NULL, size + (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) rundown_fatal_errno("mmap (a fiber stack)", errno);
+    // Guard page: a stack overflow faults instead of corrupting.
+    if (mprotect(memory, (size_t)page, PROT_NONE) != 0) rundown_fatal_errno("mprotect (a fiber's guard page)", errno);
     fiber->stack_bottom = memory + page;
     fiber->stack_size = size;
     fiber->sp = NULL;
     fiber->fake_stack = NULL;
     fiber->tsan_fiber = __tsan_create_fiber ? __tsan_create_fiber(0) : NULL;
-    return 0;
-}
-
-void rundown_fiber_destroy(rundown_fiber *fiber) {
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    munmap((char *)fiber->stack_bottom - page, fiber->stack_size + page);
 }
 
 static void rundown_fiber_begin(void *argument) {
@@ -184,35 +180,4 @@ void rundown_fiber_switch(rundown_fiber *from, rundown_fiber *to) {
     if (__tsan_switch_to_fiber && to->tsan_fiber) __tsan_switch_to_fiber(to->tsan_fiber, 0);
     rundown_fiber_swap(&from->sp, to->sp);
     if (__sanitizer_finish_switch_fiber) __sanitizer_finish_switch_fiber(from->fake_stack, NULL, NULL);
-}
-
-/// The name this thread was last given here (a pool thread keeps its name from input to input).
-static _Thread_local char rundown_thread_name[16];
-
-static pthread_mutex_t rundown_thread_runs = PTHREAD_MUTEX_INITIALIZER;
-
-void rundown_thread_runs_lock(void) { pthread_mutex_lock(&rundown_thread_runs); }
-
-void rundown_thread_runs_unlock(void) { pthread_mutex_unlock(&rundown_thread_runs); }
-
-void rundown_name_current_thread(const char *name) {
-    char shortened[16];  // the kernel keeps 15 characters
-    size_t i = 0;
-    for (; name[i] != '\0' && i < sizeof shortened - 1; i++) shortened[i] = name[i];
-    shortened[i] = '\0';
-    if (strcmp(shortened, rundown_thread_name) == 0) return;  // no system call for the same name
-    pthread_setname_np(pthread_self(), shortened);
-    memcpy(rundown_thread_name, shortened, sizeof shortened);
-}
-
-void rundown_spin(uint32_t iterations) {
-    for (uint32_t i = 0; i < iterations; i++) {
-#if defined(__x86_64__)
-        __asm__ __volatile__("pause");
-#elif defined(__aarch64__)
-        __asm__ __volatile__("yield");
-#else
-        __asm__ __volatile__("");
-#endif
-    }
 }
