@@ -10,6 +10,9 @@ import PackageDescription
 /// - `rundown-bench`: the release-build benchmark that prints the cost table.
 /// - `RundownFuzz` and `rundown-fuzz`: the fuzzing workflow's front-end (`ci/fuzz`).
 /// - `RundownSoak` and `rundown-soak`: the many-core endurance tester and its command line.
+/// - `RundownTestKit`: what every testing driver shares (no product): the ref kinds, the one
+///   any-ref over the `Ex*` entry points, the forwarding platform, pthread threads and locks,
+///   the seeded generator.
 
 /// Call stacks in the soak tester's watchdog reports come from libunwind when its headers are
 /// installed (Debian `libunwind-dev`; `ci/setup` installs it), and from glibc's `backtrace()`
@@ -45,11 +48,12 @@ let package = Package(
         ),
         .target(name: "RundownCAPI"),
         .target(name: "_HarnessShims"),
-        .target(name: "RundownHarness", dependencies: ["Rundown", "_HarnessShims", "_RundownShims"]),
+        .target(name: "RundownTestKit", dependencies: ["Rundown", "_HarnessShims"]),
+        .target(name: "RundownHarness", dependencies: ["Rundown", "RundownTestKit", "_HarnessShims", "_RundownShims"]),
         .target(name: "Rundown", dependencies: ["_RundownShims"]),
         .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_RundownShims"]),
         // The output-file probe and the stop signals are the soak tester's (one copy for both tools).
-        .target(name: "RundownFuzz", dependencies: ["Rundown", "RundownHarness", "RundownSoak", "_SoakShims"]),
+        .target(name: "RundownFuzz", dependencies: ["Rundown", "RundownHarness", "RundownTestKit", "RundownSoak", "_SoakShims"]),
         .executableTarget(
             name: "rundown-fuzz",
             dependencies: ["Rundown", "RundownHarness", "RundownFuzz", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -62,7 +66,7 @@ let package = Package(
         .target(
             name: "RundownSoak",
             dependencies: [
-                "Rundown", "RundownHarness", "_RundownShims", "_SoakShims",
+                "Rundown", "RundownHarness", "RundownTestKit", "_RundownShims", "_SoakShims",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -70,10 +74,10 @@ let package = Package(
             name: "rundown-soak",
             dependencies: ["RundownSoak", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "RundownTests", dependencies: ["Rundown", "_RundownShims"]),
-        .testTarget(name: "RundownHarnessTests", dependencies: ["RundownHarness", "Rundown"]),
+        .testTarget(name: "RundownTests", dependencies: ["Rundown", "RundownTestKit", "_RundownShims"]),
+        .testTarget(name: "RundownHarnessTests", dependencies: ["RundownHarness", "RundownTestKit", "Rundown"]),
         .testTarget(name: "RundownSoakTests", dependencies: ["RundownSoak", "Rundown"]),
-        .testTarget(name: "RundownFuzzTests", dependencies: ["RundownFuzz", "RundownHarness", "Rundown"]),
+        .testTarget(name: "RundownFuzzTests", dependencies: ["RundownFuzz", "RundownHarness", "RundownTestKit", "Rundown"]),
     ]
 )
 
