@@ -14,6 +14,9 @@ import PackageDescription
 /// - `rundown-bench`: the release-build benchmark that prints the cost table.
 /// - `RundownFuzz` and `rundown-fuzz`: the fuzzing workflow's front-end (`ci/fuzz`).
 /// - `RundownSoak` and `rundown-soak`: the many-core endurance tester and its command line.
+/// - `RundownTestKit`: what every testing driver shares (no product): the ref kinds, the one
+///   any-ref over the `Ex*` entry points, the forwarding platform, pthread threads and locks,
+///   the seeded generator.
 
 /// Call stacks in the soak tester's watchdog reports (`_ToolShims`) come from libunwind when its
 /// headers are installed (Debian `libunwind-dev`; `ci/setup` installs it), and from glibc's
@@ -54,11 +57,12 @@ let package = Package(
             cSettings: useLibunwind ? [.define("RUNDOWN_HAVE_LIBUNWIND", to: "1"), .define("_GNU_SOURCE")] : [.define("_GNU_SOURCE")],
             linkerSettings: useLibunwind ? [.linkedLibrary("unwind"), .linkedLibrary("dl")] : [.linkedLibrary("dl")]
         ),
-        .target(name: "RundownHarness", dependencies: ["Rundown", "_ToolShims", "_RundownShims"]),
+        .target(name: "RundownTestKit", dependencies: ["Rundown", "_ToolShims", "_RundownShims"]),
+        .target(name: "RundownHarness", dependencies: ["Rundown", "RundownTestKit", "_ToolShims", "_RundownShims"]),
         .target(name: "Rundown", dependencies: ["_RundownShims"]),
         .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_ToolShims"]),
         // The output-file probe and the stop signals are the soak tester's (one copy for both tools).
-        .target(name: "RundownFuzz", dependencies: ["Rundown", "RundownHarness", "RundownSoak", "_ToolShims", "_RundownShims"]),
+        .target(name: "RundownFuzz", dependencies: ["Rundown", "RundownHarness", "RundownTestKit", "RundownSoak", "_ToolShims", "_RundownShims"]),
         .executableTarget(
             name: "rundown-fuzz",
             dependencies: ["Rundown", "RundownHarness", "RundownFuzz", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -66,7 +70,7 @@ let package = Package(
         .target(
             name: "RundownSoak",
             dependencies: [
-                "Rundown", "RundownHarness", "_RundownShims", "_ToolShims",
+                "Rundown", "RundownHarness", "RundownTestKit", "_RundownShims", "_ToolShims",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -74,10 +78,10 @@ let package = Package(
             name: "rundown-soak",
             dependencies: ["RundownSoak", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "RundownTests", dependencies: ["Rundown", "_RundownShims", "_ToolShims"]),
-        .testTarget(name: "RundownHarnessTests", dependencies: ["RundownHarness", "Rundown"]),
+        .testTarget(name: "RundownTests", dependencies: ["Rundown", "RundownTestKit", "_RundownShims", "_ToolShims"]),
+        .testTarget(name: "RundownHarnessTests", dependencies: ["RundownHarness", "RundownTestKit", "Rundown"]),
         .testTarget(name: "RundownSoakTests", dependencies: ["RundownSoak", "Rundown"]),
-        .testTarget(name: "RundownFuzzTests", dependencies: ["RundownFuzz", "RundownHarness", "Rundown"]),
+        .testTarget(name: "RundownFuzzTests", dependencies: ["RundownFuzz", "RundownHarness", "RundownTestKit", "Rundown"]),
     ]
 )
 

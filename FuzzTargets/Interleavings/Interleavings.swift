@@ -1,4 +1,4 @@
-// libFuzzer entry point: the input bytes decide the program and the schedule (see Decoder).
+// libFuzzer entry point: the input bytes decide the program and the schedule (see InputDecoder).
 // Built only by ci/fuzz (RUNDOWN_FUZZ_TARGETS=1, --sanitize=fuzzer); libFuzzer supplies main.
 import RundownHarness
 

@@ -4,21 +4,6 @@
 #include <pthread.h>
 #include <string.h>
 
-int rundown_soak_spawn(void *(*body)(void *), void *context, uint64_t *handle) {
-    pthread_t thread;
-    int error = pthread_create(&thread, NULL, body, context);
-    if (error == 0) *handle = (uint64_t)thread;
-    return error;
-}
-
-void rundown_soak_join(uint64_t handle) {
-    rundown_check_error(pthread_join((pthread_t)handle, NULL), "pthread_join");
-}
-
-void rundown_soak_detach(uint64_t handle) {
-    rundown_check_error(pthread_detach((pthread_t)handle), "pthread_detach");
-}
-
 /// The name this thread was last given here (a pool thread keeps its name from input to input).
 static _Thread_local char rundown_thread_name[16];
 

@@ -168,6 +168,6 @@ struct GeneratedInputTests {
     func deterministic() throws {
         let first = Throughput.inputs(count: 200), second = Throughput.inputs(count: 200)
         #expect(first == second)
-        for bytes in first { _ = try Decoder(mode: .interleavings).decode(bytes) }
+        for bytes in first { _ = try InputDecoder(mode: .interleavings).decode(bytes) }
     }
 }

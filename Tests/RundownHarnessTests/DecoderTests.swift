@@ -1,13 +1,14 @@
 import Rundown
 import RundownHarness
+import RundownTestKit
 import Testing
 
 @Suite("decoder")
 struct DecoderTests {
     @Test("malformed headers are rejected with the reason")
     func rejections() {
-        let decoder = Decoder(mode: .interleavings)
-        func rejection(_ bytes: [UInt8]) -> Decoder.Rejection? {
+        let decoder = InputDecoder(mode: .interleavings)
+        func rejection(_ bytes: [UInt8]) -> InputDecoder.Rejection? {
             do { _ = try decoder.decode(bytes); return nil } catch { return error }
         }
         #expect(rejection([]) == .tooShort)
@@ -19,11 +20,11 @@ struct DecoderTests {
         #expect(rejection([1, 0, 5, 0]) == .tooManyWorkers(5, max: 4))
         #expect(rejection([1, 0, 1 | 1 << 3, 0]) == .failureInjectionNotAllowed)
         #expect(rejection([1, 0, 1, 0]) == nil)
-        #expect((try? Decoder(mode: .apiSequence).decode([1, 0, 1, 0])) == nil, "apiSequence has no workers")
+        #expect((try? InputDecoder(mode: .apiSequence).decode([1, 0, 1, 0])) == nil, "apiSequence has no workers")
     }
 
-    @Test("every byte string decodes or is rejected; decoded programs keep the contract", arguments: Decoder.Mode.allCases)
-    func randomBytes(mode: Decoder.Mode) throws {
+    @Test("every byte string decodes or is rejected; decoded programs keep the contract", arguments: InputDecoder.Mode.allCases)
+    func randomBytes(mode: InputDecoder.Mode) throws {
         var random = SplitMix64(seed: 7)
         var decoded = 0
         for _ in 0 ..< 5_000 {
@@ -35,7 +36,7 @@ struct DecoderTests {
                 bytes[2] &= mode == .apiSequence ? 0xF8 : 0x03
                 if bytes[1] & 3 == 3 { bytes[1] &= ~1 }
             }
-            guard let (program, _) = try? Decoder(mode: mode).decode(bytes) else { continue }
+            guard let (program, _) = try? InputDecoder(mode: mode).decode(bytes) else { continue }
             decoded += 1
             #expect(program.threads.count >= 1 && program.threads.count <= 5)
             if mode != .misuse { try expectContract(program) }
@@ -78,8 +79,8 @@ struct DecoderTests {
         let program = [op(1, 0), op(2, 0, 1), op(0, 0), op(1, 5)]
         let a = input(workers: 2, program: program, schedule: [0, 1, 2, 3])
         let b = input(workers: 2, program: program, schedule: [9, 9, 9, 9, 9, 9])
-        let (programA, scheduleA) = try Decoder(mode: .interleavings).decode(a)
-        let (programB, scheduleB) = try Decoder(mode: .interleavings).decode(b)
+        let (programA, scheduleA) = try InputDecoder(mode: .interleavings).decode(a)
+        let (programB, scheduleB) = try InputDecoder(mode: .interleavings).decode(b)
         #expect(programA == programB)
         #expect(scheduleA == [0, 1, 2, 3])
         #expect(scheduleB == [9, 9, 9, 9, 9, 9])
@@ -87,7 +88,7 @@ struct DecoderTests {
 
     @Test("a program length beyond the input takes what is there and leaves no schedule")
     func shortProgram() throws {
-        let (program, schedule) = try Decoder(mode: .interleavings).decode([1, 1, 1, 200, op(1, 0)])
+        let (program, schedule) = try InputDecoder(mode: .interleavings).decode([1, 1, 1, 200, op(1, 0)])
         #expect(schedule.isEmpty)
         #expect(program.threads[1].first == .acquire(ref: 0, count: 1))
     }

@@ -1,5 +1,6 @@
 import Rundown
 import RundownHarness
+import RundownTestKit
 import Testing
 
 /// The engine's own behaviour: deterministic, named failures, readable reports.
@@ -9,8 +10,8 @@ struct EngineTests {
     let busy = input(workers: 2, program: [op(1, 0, 1), op(2, 0), op(0, 0), op(1, 2), op(2, 2), op(1, 5, 3), op(2, 5)],
                      schedule: [0, 1, 2, 1, 0, 2, 2, 1, 0, 0, 1, 2, 1, 1, 0, 2, 0, 1])
 
-    @Test("the same input takes the same decisions twice", arguments: Decoder.Mode.allCases)
-    func deterministic(mode: Decoder.Mode) {
+    @Test("the same input takes the same decisions twice", arguments: InputDecoder.Mode.allCases)
+    func deterministic(mode: InputDecoder.Mode) {
         var random = SplitMix64(seed: 11)
         for _ in 0 ..< 200 {
             let workers: UInt8 = mode == .apiSequence ? 0 : UInt8.random(in: 1 ... (mode == .misuse ? 2 : 4), using: &random)

@@ -5,7 +5,7 @@ import RundownHarness
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// The fuzz targets and the decoder mode each one uses.
-let targetModes: [(name: String, mode: Decoder.Mode)] = [("APISequence", .apiSequence), ("Interleavings", .interleavings), ("Misuse", .misuse)]
+let targetModes: [(name: String, mode: InputDecoder.Mode)] = [("APISequence", .apiSequence), ("Interleavings", .interleavings), ("Misuse", .misuse)]
 
 /// Every regular file under `folder` (relative to the repository root), sorted.
 func files(under folder: String) -> [URL] {

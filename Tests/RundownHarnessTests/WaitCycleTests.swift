@@ -1,5 +1,6 @@
 import Foundation
 import RundownHarness
+import RundownTestKit
 import Testing
 
 /// A program's wait cycles, found from its finished operation lists alone (independently of the
@@ -98,7 +99,7 @@ struct WaitCycleTests {
     func campaignInput() throws {
         let bytes = [UInt8](Self.falseDeadlock)
         #expect(bytes.count == 74)
-        let (program, _) = try Decoder(mode: .misuse).decode(bytes)
+        let (program, _) = try InputDecoder(mode: .misuse).decode(bytes)
         #expect(WaitCycleChecker(program, joins: false).cycle() == nil, "\(program.listing)")
         let outcome = Harness.run(bytes, mode: .misuse, feedsCounters: false)
         #expect(outcome.failure == nil, "\(Harness.report(outcome, mode: .misuse, fault: .none))")
@@ -127,7 +128,7 @@ struct WaitCycleTests {
     func guardRule() throws {
         // T1 acquires r1 x2, T2 acquires r0 x1, T1 waits on r0, then T2 would wait on r1.
         let bytes = input(kind: 0, twoRefs: true, workers: 2, program: [op(1, 0, 1), op(2, 0, 0), op(1, 3, 0), op(2, 3, 1)], schedule: [])
-        let (program, _) = try Decoder(mode: .misuse).decode(bytes)
+        let (program, _) = try InputDecoder(mode: .misuse).decode(bytes)
         #expect(program.threads[1].prefix(2) == [.acquire(ref: 1, count: 2), .wait(ref: 0)])
         #expect(program.threads[2].prefix(2) == [.acquire(ref: 0, count: 1), .release(ref: 1, count: 2)])
     }
@@ -135,11 +136,11 @@ struct WaitCycleTests {
     /// Inputs per mode for the sweep below (`RUNDOWN_WAIT_CYCLE_INPUTS` overrides).
     static let sweepCount = ProcessInfo.processInfo.environment["RUNDOWN_WAIT_CYCLE_INPUTS"].flatMap(Int.init) ?? 2_000_000
 
-    @Test("no decoded program carries a wait cycle", arguments: Decoder.Mode.allCases)
-    func randomPrograms(mode: Decoder.Mode) throws {
+    @Test("no decoded program carries a wait cycle", arguments: InputDecoder.Mode.allCases)
+    func randomPrograms(mode: InputDecoder.Mode) throws {
         let maxWorkers: UInt8 = mode == .apiSequence ? 0 : mode == .misuse ? 2 : 4
         var random = SplitMix64(seed: 0x5EED + UInt64(mode.rawValue.count))
-        let decoder = Decoder(mode: mode)
+        let decoder = InputDecoder(mode: mode)
         var decoded = 0
         var waits = 0
         let started = Date()

@@ -1,5 +1,6 @@
 import Foundation
 import Rundown
+import RundownTestKit
 import Testing
 
 /// The cache-aware algorithm with the CPU chosen by the test: acquire on one slot, release on
@@ -44,7 +45,7 @@ struct CrossSlotTests {
         let ref = UnsafeRawPointer(test.memory)
         on(3)
         #expect(Algorithm.acquire(test.layout, delta: 2 * 2, call: Self.call, ref: ref))
-        let owner = TestThread { Algorithm.waitForRelease(test.layout, call: Self.call, ref: UnsafeRawPointer(test.memory)) }
+        let owner = SpawnedThread(name: "test thread") { Algorithm.waitForRelease(test.layout, call: Self.call, ref: UnsafeRawPointer(test.memory)) }
         // Once slot 3 is closed the whole sweep is done; then release on slot 0.
         #expect(eventually { test.slot(3) & RundownWordState.active != 0 })
         on(0)

@@ -1,5 +1,6 @@
 import Foundation
 import Rundown
+import RundownTestKit
 import Synchronization
 import Testing
 
@@ -70,7 +71,7 @@ struct MisuseExitTests {
             RundownChecking.isEnabled = false
             let ref = RundownRef()
             _ = ref.acquire()
-            _ = TestThread { ref.waitForRelease() }
+            SpawnedThread(name: "test waiter") { ref.waitForRelease() }.detach()
             _ = eventually { isClosed(ref) }
             usleep(5_000)
             ref.waitForRelease()
@@ -84,7 +85,7 @@ struct MisuseExitTests {
             let ref = ExAllocateCacheAwareRundownProtection(0, PoolTag("Mis3").rawValue)!
             _ = ExAcquireRundownProtectionCacheAware(ref)
             let address = UInt(bitPattern: ref)
-            _ = TestThread { ExWaitForRundownProtectionReleaseCacheAware(UnsafeMutableRawPointer(bitPattern: address)!) }
+            SpawnedThread(name: "test waiter") { ExWaitForRundownProtectionReleaseCacheAware(UnsafeMutableRawPointer(bitPattern: address)!) }.detach()
             _ = eventually {
                 if ExAcquireRundownProtectionCacheAware(ref) == 0 { return true }
                 ExReleaseRundownProtectionCacheAware(ref)
@@ -101,7 +102,7 @@ struct MisuseExitTests {
             RundownChecking.isEnabled = false
             let ref = CacheAwareRundownRef(tag: "Mis4")!
             _ = ref.acquire()
-            _ = TestThread { ref.waitForRelease() }
+            SpawnedThread(name: "test waiter") { ref.waitForRelease() }.detach()
             _ = eventually { isClosed(ref) }
             usleep(5_000)
             ref.waitForRelease()
@@ -211,7 +212,7 @@ struct MisuseExitTests {
             RundownChecking.isEnabled = false
             let ref = CacheAwareRundownRef(tag: "MisA")!
             _ = ref.acquire()
-            _ = TestThread { ref.waitForRelease() }
+            SpawnedThread(name: "test waiter") { ref.waitForRelease() }.detach()
             _ = eventually { isClosed(ref) }
             usleep(5_000)
             ref.reinitialize()

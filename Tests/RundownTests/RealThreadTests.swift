@@ -1,5 +1,6 @@
 import Foundation
 import Rundown
+import RundownTestKit
 import Synchronization
 import Testing
 import _RundownShims
@@ -46,7 +47,7 @@ struct RealThreadTests {
             let started = Atomic<Int>(0)
             let granted = Atomic<Int>(0)
             let threads = (0 ..< 4).map { index in
-                TestThread {
+                SpawnedThread(name: "test thread") {
                     migrate(to: index)
                     started.wrappingAdd(1, ordering: .relaxed)
                     var mine = 0
@@ -87,10 +88,10 @@ final class HandOffRun: @unchecked Sendable {
     /// The protected object: field 0 holds a check value, field 1 + i is worker i's tally.
     let objectAddress = Atomic<UInt>(0)
     let stop = Atomic<Bool>(false)
-    let tokens = TestLocked<[Token]>([])
+    let tokens = PthreadLocked<[Token]>([])
     let crossThreadReleases = Atomic<Int>(0)
     let crossCPUReleases = Atomic<Int>(0)
-    private var threads: [TestThread] = []
+    private var threads: [SpawnedThread] = []
 
     init(ref: any RundownProtection, workers: Int) {
         self.ref = ref
@@ -115,7 +116,7 @@ final class HandOffRun: @unchecked Sendable {
 
     func startWorkers() {
         stop.store(false, ordering: .relaxed)
-        threads = (0 ..< workers).map { index in TestThread { self.work(index) } }
+        threads = (0 ..< workers).map { index in SpawnedThread(name: "test thread") { self.work(index) } }
     }
 
     func stopWorkers() {

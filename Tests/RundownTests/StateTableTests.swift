@@ -1,5 +1,6 @@
 import Foundation
 import Rundown
+import RundownTestKit
 import Testing
 
 /// Every operation in every state of docs/semantics.md ("Every operation in every state"), for
@@ -56,7 +57,7 @@ struct StateTableTests {
     func exCountSplitAcrossThreads(kind: RefKind) {
         let box = kind.make()
         #expect(box.ref.acquire(count: 8))
-        onThreads(4) { _ in box.ref.release(count: 2) }
+        SpawnedThread.onEach(4) { _ in box.ref.release(count: 2) }
         box.ref.waitForRelease()
     }
 
@@ -65,7 +66,7 @@ struct StateTableTests {
         let box = kind.make()
         #expect(box.ref.acquire(count: 3))
         let returned = Flag()
-        let owner = TestThread {
+        let owner = SpawnedThread(name: "test thread") {
             box.ref.waitForRelease()
             returned.set()
         }
@@ -85,7 +86,7 @@ struct StateTableTests {
         let box = kind.make()
         #expect(box.ref.acquire(count: 2))
         #expect(box.ref.acquire())
-        let owner = TestThread { box.ref.waitForRelease() }
+        let owner = SpawnedThread(name: "test thread") { box.ref.waitForRelease() }
         #expect(eventually { isClosed(box.ref) })
         #expect(!box.ref.acquire(count: 4))
         box.ref.release()
@@ -158,7 +159,7 @@ struct StateTableTests {
                 box.ref.release(count: cycle + 1)
                 box.ref.waitForRelease()
             } else {
-                let owner = TestThread { box.ref.waitForRelease() }
+                let owner = SpawnedThread(name: "test thread") { box.ref.waitForRelease() }
                 #expect(eventually { isClosed(box.ref) })
                 box.ref.release(count: cycle + 1)
                 owner.join()
@@ -215,7 +216,7 @@ struct StateTableTests {
 /// owner starts waiting, and another thread releases it.
 func blockingWait(_ ref: any RundownProtection) {
     #expect(ref.acquire())
-    let owner = TestThread { ref.waitForRelease() }
+    let owner = SpawnedThread(name: "test thread") { ref.waitForRelease() }
     #expect(eventually { isClosed(ref) })
     usleep(2_000)  // let the owner reach its sleep
     ref.release()

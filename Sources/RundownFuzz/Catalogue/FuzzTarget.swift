@@ -51,7 +51,7 @@ package enum FuzzSanitizer: String, Sendable, CaseIterable {
 /// How a target runs its inputs.
 package enum FuzzEngine: Sendable, Equatable {
     /// The controlled scheduler, with the decoder mode of the target.
-    case controlled(Decoder.Mode)
+    case controlled(InputDecoder.Mode)
     /// Real OS threads (the Interleavings format and a thread plan).
     case realThreads
 }

@@ -40,7 +40,7 @@ package struct Replay {
         return failed
     }
 
-    func replayControlled(_ file: String, _ bytes: [UInt8], mode: Decoder.Mode, print: (String) -> Void) -> Int {
+    func replayControlled(_ file: String, _ bytes: [UInt8], mode: InputDecoder.Mode, print: (String) -> Void) -> Int {
         let outcome = Harness.run(bytes, mode: mode, fault: control, feedsCounters: false)
         var failed = outcome.failure == nil ? 0 : 1
         var verdict = outcome.failure.map { "FAIL \($0.name): \($0)" } ?? (outcome.isRejected ? "rejected" : "PASS")

@@ -1,6 +1,7 @@
 import Foundation
 import Rundown
 import RundownHarness
+import RundownTestKit
 
 /// Executions per second of a target as libFuzzer reports them, on a fixed set of generated
 /// programs of 3 threads x 8 operations (owner + 2 workers, random operations and schedule or

@@ -1,3 +1,5 @@
+import RundownTestKit
+
 /// What a logical thread is about to do at a scheduling point.
 public enum PointKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case load, store, compareExchange, add, resetEvent, signalEvent, waitEvent, currentCPU
@@ -15,6 +17,19 @@ public enum PointKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .waitEvent: return "sleep"
         case .currentCPU: return "cpu?"
         case .call: return "call"
+        }
+    }
+
+    /// The point in front of `operation` of the platform seam.
+    init(_ operation: SeamOperation) {
+        switch operation {
+        case .load: self = .load
+        case .store: self = .store
+        case .compareExchange: self = .compareExchange
+        case .wrappingAdd: self = .add
+        case .resetEvent: self = .resetEvent
+        case .signalEvent: self = .signalEvent
+        case .waitForEvent: self = .waitEvent
         }
     }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Rundown
+import RundownTestKit
 import Synchronization
 import _RundownShims
 
@@ -13,7 +14,7 @@ import _RundownShims
 ///
 /// Unchecked: the checked mode's lock would order the threads and hide exactly the missing
 /// orderings this platform exists to expose.
-public enum RealThreadPlatform: RundownPlatform {
+public enum RealThreadPlatform: ForwardingPlatform {
     /// The control of the run in progress; set before the threads start.
     nonisolated(unsafe) public static var fault = RundownFault.none
     /// Slots of a cache-aware ref allocated for the run in progress.
@@ -21,36 +22,18 @@ public enum RealThreadPlatform: RundownPlatform {
 
     public static var isChecked: Bool { false }
 
-    public static func load(_ word: RundownWord, ordering: AtomicLoadOrdering) -> UInt {
-        SystemPlatform.load(word, ordering: ordering)
+    /// The weakened orderings: a release CAS that is relaxed, an acquire CAS that is relaxed, a
+    /// wait-block decrement that keeps only its acquiring half.
+    public static func updateOrdering(_ ordering: AtomicUpdateOrdering, for operation: SeamOperation) -> AtomicUpdateOrdering {
+        switch (operation, fault) {
+        case (.compareExchange, .relaxedRelease) where ordering == .releasing: .relaxed
+        case (.compareExchange, .relaxedAcquire) where ordering == .acquiring: .relaxed
+        case (.wrappingAdd, .relaxedRelease) where ordering == .acquiringAndReleasing: .acquiring
+        default: ordering
+        }
     }
 
-    public static func store(_ word: RundownWord, _ value: UInt, ordering: AtomicStoreOrdering) {
-        SystemPlatform.store(word, value, ordering: ordering)
-    }
-
-    public static func compareExchange(
-        _ word: RundownWord, expected: UInt, desired: UInt,
-        successOrdering: AtomicUpdateOrdering, failureOrdering: AtomicLoadOrdering
-    ) -> (exchanged: Bool, original: UInt) {
-        var success = successOrdering
-        if fault == .relaxedRelease && success == .releasing { success = .relaxed }
-        if fault == .relaxedAcquire && success == .acquiring { success = .relaxed }
-        return SystemPlatform.compareExchange(
-            word, expected: expected, desired: desired, successOrdering: success, failureOrdering: failureOrdering)
-    }
-
-    public static func wrappingAdd(_ word: RundownWord, _ delta: UInt, ordering: AtomicUpdateOrdering) -> UInt {
-        // The wait-block decrement: acquiring and releasing; the broken variant keeps only the
-        // acquiring half.
-        let weakened = fault == .relaxedRelease && ordering == .acquiringAndReleasing
-        return SystemPlatform.wrappingAdd(word, delta, ordering: weakened ? .acquiring : ordering)
-    }
-
-    public static func resetEvent(_ event: RundownEventWord) { SystemPlatform.resetEvent(event) }
-
-    public static func signalEvent(_ event: RundownEventWord) { SystemPlatform.signalEvent(event) }
-
+    /// The waiter's observation of the event, relaxed under its control.
     public static func waitForEvent(_ event: RundownEventWord) {
         guard fault == .relaxedWaiterObservation else { return SystemPlatform.waitForEvent(event) }
         let futexWord = UnsafeMutableRawPointer(event).assumingMemoryBound(to: UInt32.self)
@@ -60,6 +43,4 @@ public enum RealThreadPlatform: RundownPlatform {
             assert(result == 0 || result == EAGAIN || result == EINTR, "rundown_futex_wait returned \(result)")
         }
     }
-
-    public static func currentCPU() -> UInt32 { SystemPlatform.currentCPU() }
 }

@@ -1,4 +1,4 @@
-/// Writes inputs in the format ``Decoder`` reads (format version 1): the inverse of its header
+/// Writes inputs in the format ``InputDecoder`` reads (format version 1): the inverse of its header
 /// and program-byte layout, for the tests and the tools that generate inputs.
 public enum InputEncoding {
     /// An input: the header, `program` (one byte per operation, see ``operation(thread:kind:argument:)``)
@@ -14,7 +14,7 @@ public enum InputEncoding {
     ) -> [UInt8] {
         precondition((1 ... 4).contains(cpus) && (0 ... 7).contains(workers) && (0 ... 31).contains(failingAllocation) && program.count <= 255)
         let options = kind.rawValue | UInt8(cpus - 1) << 2 | (twoRefs ? 0x10 : 0)
-        return [Decoder.formatVersion, options, UInt8(workers) | UInt8(failingAllocation) << 3, UInt8(program.count)] + program + schedule
+        return [InputDecoder.formatVersion, options, UInt8(workers) | UInt8(failingAllocation) << 3, UInt8(program.count)] + program + schedule
     }
 
     /// A program byte: logical thread `thread` (0...7), operation kind `kind` (0...7), argument 0...3.

@@ -1,3 +1,5 @@
+import RundownTestKit
+
 /// A decoded test program: refs, logical threads and what each calls.
 ///
 /// Thread 0 is the owner: it creates the refs and their protected objects, waits, completes,
@@ -5,12 +7,8 @@
 /// acquire, touch the protected object and release. The runner skips a worker's operations on
 /// a ref between a failed acquire and its next acquire (the object must be treated as gone).
 public struct Program: Equatable, Sendable {
-    /// How the refs are made.
-    public enum RefKind: UInt8, Equatable, Sendable, CaseIterable {
-        case plain = 0
-        case cacheAwareAllocated = 1
-        case cacheAwareCallerMemory = 2
-    }
+    /// How the refs are made (the raw values are the input format's).
+    public typealias RefKind = RundownTestKit.RefKind
 
     /// One call, by one logical thread, on ref `ref`.
     public enum Operation: Equatable, Sendable, CustomStringConvertible {

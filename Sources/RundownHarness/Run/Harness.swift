@@ -1,5 +1,6 @@
 import Rundown
 import _RundownShims
+import RundownTestKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +11,7 @@ public enum Harness {
     /// What one input did.
     public enum Outcome {
         /// The decoder refused the bytes (libFuzzer is told -1: not worth keeping).
-        case rejected(Decoder.Rejection)
+        case rejected(InputDecoder.Rejection)
         /// The program ran and every oracle agreed.
         case passed(program: Program, trace: [TraceEvent])
         /// A finding.
@@ -79,24 +80,19 @@ public enum Harness {
         getenv("RUNDOWN_EXTRA_COUNTERS").map { String(cString: $0) != "0" } ?? true
     }()
 
-    /// One run at a time per process: the engine (scheduler, runner, the library's misuse
-    /// interceptor) is process-wide. Callers on several threads (a parallel test runner) queue.
-    nonisolated(unsafe) static let oneRunAtATime: UnsafeMutablePointer<pthread_mutex_t> = {
-        let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        rundown_check_error(pthread_mutex_init(mutex, nil), "pthread_mutex_init")
-        return mutex
-    }()
-
-    /// Decodes and runs one input.
+    /// Decodes and runs one input. One run at a time per process (``OneRunAtATime``): the engine
+    /// (scheduler, runner, the library's misuse interceptor) is process-wide.
     public static func run(
-        _ bytes: [UInt8], mode: Decoder.Mode, fault: RundownFault = .none, feedsCounters: Bool = true,
+        _ bytes: [UInt8], mode: InputDecoder.Mode, fault: RundownFault = .none, feedsCounters: Bool = true,
         stepBound: Int = Runner.stepBound
     ) -> Outcome {
-        rundown_check_error(pthread_mutex_lock(oneRunAtATime), "pthread_mutex_lock")
-        defer { rundown_check_error(pthread_mutex_unlock(oneRunAtATime), "pthread_mutex_unlock") }
+        OneRunAtATime.run { runAlone(bytes, mode: mode, fault: fault, feedsCounters: feedsCounters, stepBound: stepBound) }
+    }
+
+    private static func runAlone(_ bytes: [UInt8], mode: InputDecoder.Mode, fault: RundownFault, feedsCounters: Bool, stepBound: Int) -> Outcome {
         let decoded: (Program, [UInt8])
         do {
-            decoded = try Decoder(mode: mode).decode(bytes)
+            decoded = try InputDecoder(mode: mode).decode(bytes)
         } catch {
             return .rejected(error)
         }
@@ -111,7 +107,7 @@ public enum Harness {
     }
 
     /// The readable account of an outcome: the program, the interleaving as it ran, the verdict.
-    public static func report(_ outcome: Outcome, mode: Decoder.Mode, fault: RundownFault) -> String {
+    public static func report(_ outcome: Outcome, mode: InputDecoder.Mode, fault: RundownFault) -> String {
         switch outcome {
         case let .rejected(why):
             return "input rejected by the \(mode.rawValue) decoder: \(why)"
@@ -125,7 +121,7 @@ public enum Harness {
     }
 
     /// What a pass means in `mode`: every oracle that ran agreed.
-    static func passReason(_ mode: Decoder.Mode) -> String {
+    static func passReason(_ mode: InputDecoder.Mode) -> String {
         switch mode {
         case .misuse:
             return "every misuse the program committed was reported by the checked mode exactly as the reference model predicts, and nothing else was"
@@ -137,7 +133,7 @@ public enum Harness {
 
     /// The whole body of a libFuzzer target: 0 for a kept input, -1 for a rejected one; a
     /// finding prints its report and aborts, which libFuzzer records as a crash.
-    public static func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int, mode: Decoder.Mode) -> Int32 {
+    public static func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int, mode: InputDecoder.Mode) -> Int32 {
         let bytes = size > 0 ? Array(UnsafeBufferPointer(start: data, count: size)) : []
         let outcome = run(bytes, mode: mode, fault: selectedFault, feedsCounters: feedsCounters)
         switch outcome {
@@ -154,8 +150,8 @@ public enum Harness {
 
 extension Harness {
     /// Decodes `bytes` for a real-thread run: the Interleavings program and its thread plan.
-    public static func decodeThreads(_ bytes: [UInt8]) throws(Decoder.Rejection) -> (Program, ThreadPlan) {
-        let (program, schedule) = try Decoder(mode: .interleavings).decode(bytes)
+    public static func decodeThreads(_ bytes: [UInt8]) throws(InputDecoder.Rejection) -> (Program, ThreadPlan) {
+        let (program, schedule) = try InputDecoder(mode: .interleavings).decode(bytes)
         return (program, ThreadPlan(program: program, schedule: schedule))
     }
 

@@ -1,4 +1,5 @@
 import Rundown
+import RundownTestKit
 import Synchronization
 import _ToolShims
 
@@ -6,8 +7,8 @@ import _ToolShims
 /// (the library's entry points, checks included, on ``ControlledPlatform``) and judges it with
 /// the reference model, the spec's invariants and the object-lifetime oracle.
 public final class Runner {
-    public typealias Plain = PlainEntryPoints<ControlledPlatform>
-    public typealias CacheAware = CacheAwareEntryPoints<ControlledPlatform>
+    /// The library's entry points on the controlled platform, for every kind of ref.
+    typealias Ref = AnyRundownRef<ControlledPlatform>
 
     /// The pool tag every harness allocation is accounted to.
     public static let tag: PoolTag = "Hrns"
@@ -29,7 +30,7 @@ public final class Runner {
     }
 
     var program = Program(refKind: .plain, cpus: 1, refCount: 0, threads: [])
-    var mode = Decoder.Mode.interleavings
+    var mode = InputDecoder.Mode.interleavings
     var handles: [Handle] = []
     var models: [RefModel] = []
     /// Protections each thread holds per ref (real, as granted).
@@ -46,7 +47,7 @@ public final class Runner {
     init() {}
 
     /// Prepares a run of `program` in `mode`.
-    func reset(program: Program, mode: Decoder.Mode) {
+    func reset(program: Program, mode: InputDecoder.Mode) {
         self.program = program
         self.mode = mode
         allocationAttempts = 0
@@ -59,7 +60,7 @@ public final class Runner {
     }
 
     /// The outcome of a run.
-    public struct Result {
+    public struct RunOutcome {
         public var failure: Failure?
         public var trace: [TraceEvent]
         /// Scheduling points executed.
@@ -67,7 +68,7 @@ public final class Runner {
     }
 
     /// Runs the program with `schedule`, the library switched to `fault`.
-    public func run(schedule: [UInt8], fault: RundownFault, feedsCounters: Bool = true, stepBound: Int = Runner.stepBound) -> Result {
+    public func run(schedule: [UInt8], fault: RundownFault, feedsCounters: Bool = true, stepBound: Int = Runner.stepBound) -> RunOutcome {
         if let failing = program.failingAllocation {
             RundownPool.injectFailures(.nth(failing), tag: Runner.tag)
         }
@@ -94,7 +95,7 @@ public final class Runner {
                 failure = .leak(before: poolBefore, after: usage)
             }
         }
-        return Result(failure: failure, trace: scheduler.trace, steps: scheduler.steps)
+        return RunOutcome(failure: failure, trace: scheduler.trace, steps: scheduler.steps)
     }
 
     /// The interceptor for misuse reports: judged against the model, then the run ends.
@@ -189,31 +190,21 @@ public final class Runner {
     }
 
     func create(_ r: Int, thread: Int) {
+        let kind = program.refKind
+        // Caller memory comes zeroed (no garbage in the trace).
         var handle = Handle()
-        switch program.refKind {
-        case .plain:
-            let word = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
-            word.initializeMemory(as: UInt8.self, repeating: 0, count: 8)  // no garbage in the trace
-            handle.callerMemory = word
-            handle.callerMemorySize = 8
-            Plain.initialize(word.bindMemory(to: Atomic<UInt>.self, capacity: 1), origin: .callerMemory, call: "ExInitializeRundownProtection")
-            handle.ref = word
-        case .cacheAwareCallerMemory:
-            let size = CacheAware.sizeOf
-            let memory = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
-            memory.initializeMemory(as: UInt8.self, repeating: 0, count: size)
-            handle.callerMemory = memory
-            handle.callerMemorySize = size
-            CacheAware.initialize(memory, size: size, origin: .callerMemory, call: "ExInitializeRundownProtectionCacheAware")
-            handle.ref = memory
-        case .cacheAwareAllocated:
+        if kind.usesCallerMemory {
+            handle.ref = Ref.create(kind, tag: Runner.tag)
+            handle.callerMemory = handle.ref
+            handle.callerMemorySize = Ref.callerMemorySize(kind)
+        } else {
             // The model of the pool: which attempt numbers this Allocate makes, and whether the
             // injected failure hits one of them.
             let first = allocationAttempts + 1
             let failing = program.failingAllocation
             let expectNil = failing == first || failing == first + 1
             allocationAttempts += failing == first ? 1 : 2
-            let ref = CacheAware.allocate(poolType: .nonPaged, tag: Runner.tag, call: "ExAllocateCacheAwareRundownProtection")
+            let ref = Ref.create(kind, tag: Runner.tag)
             if (ref == nil) != expectNil {
                 fail(thread, "Allocate returned \(ref == nil ? "NULL" : "a ref"), expected \(expectNil ? "NULL" : "a ref"): allocation #"
                     + "\(failing.map(String.init) ?? "none") is set to fail and this Allocate makes attempts #\(first) and #\(first + 1)")
@@ -245,12 +236,7 @@ public final class Runner {
 
     func acquire(_ r: Int, count: Int, thread: Int) -> Bool {
         let ref = handles[r].ref!
-        let granted: Bool
-        if program.refKind == .plain {
-            granted = Plain.acquire(ref.assumingMemoryBound(to: Atomic<UInt>.self), count: count, call: "ExAcquireRundownProtectionEx")
-        } else {
-            granted = CacheAware.acquire(ref, CacheAwareLayout(header: ref), count: count, call: "ExAcquireRundownProtectionCacheAwareEx")
-        }
+        let granted = Ref.acquire(program.refKind, ref, count: count)
         let phase = models[r].phase
         if granted {
             if phase == .runDown || phase == .completed {
@@ -275,11 +261,7 @@ public final class Runner {
         models[r].outstanding -= count
         models[r].releasing += count
         defer { models[r].releasing -= count }
-        if program.refKind == .plain {
-            Plain.release(ref.assumingMemoryBound(to: Atomic<UInt>.self), count: count, call: "ExReleaseRundownProtectionEx")
-        } else {
-            CacheAware.release(ref, CacheAwareLayout(header: ref), count: count, call: "ExReleaseRundownProtectionCacheAwareEx")
-        }
+        Ref.release(program.refKind, ref, count: count)
     }
 
     /// Uses the protected object: only legal while protected and before the owner frees it.
@@ -298,11 +280,7 @@ public final class Runner {
         let ref = handles[r].ref!
         let before = models[r].phase
         if before == .live { models[r].phase = .waiting }
-        if program.refKind == .plain {
-            Plain.waitForRelease(ref.assumingMemoryBound(to: Atomic<UInt>.self), call: "ExWaitForRundownProtectionRelease")
-        } else {
-            CacheAware.waitForRelease(ref, CacheAwareLayout(header: ref), call: "ExWaitForRundownProtectionReleaseCacheAware")
-        }
+        Ref.waitForRelease(program.refKind, ref)
         // The block on this thread's stack is dead from here on (the end event is the next in the trace).
         scheduler.lifetime.waitReturned(by: thread, step: scheduler.trace.count)
         let outstanding = models[r].outstanding
@@ -321,11 +299,7 @@ public final class Runner {
 
     func completed(_ r: Int) {
         let ref = handles[r].ref!
-        if program.refKind == .plain {
-            Plain.rundownCompleted(ref.assumingMemoryBound(to: Atomic<UInt>.self), call: "ExRundownCompleted")
-        } else {
-            CacheAware.rundownCompleted(ref, CacheAwareLayout(header: ref), call: "ExRundownCompletedCacheAware")
-        }
+        Ref.rundownCompleted(program.refKind, ref)
         models[r].phase = .completed
     }
 
@@ -336,11 +310,7 @@ public final class Runner {
             publishObject(r)
             models[r].phase = .reinitializing
         }
-        if program.refKind == .plain {
-            Plain.reinitialize(ref.assumingMemoryBound(to: Atomic<UInt>.self), call: "ExReInitializeRundownProtection")
-        } else {
-            CacheAware.reinitialize(ref, CacheAwareLayout(header: ref), call: "ExReInitializeRundownProtectionCacheAware")
-        }
+        Ref.reinitialize(program.refKind, ref)
         models[r].phase = .live
     }
 
@@ -354,12 +324,12 @@ public final class Runner {
         case .cacheAwareAllocated:
             // The checked mode forgets the ref as Free starts: so does the model.
             if expected[thread] == nil { models[r].phase = .freed }
-            CacheAware.free(handles[r].ref!, call: "ExFreeCacheAwareRundownProtection")
+            Ref.free(handles[r].ref!)
             handles[r].freed = true
             freeObject(r)
         case .cacheAwareCallerMemory:
             // Caller memory is the caller's to free; a misuse program hands it to Free anyway.
-            if mode == .misuse { CacheAware.free(handles[r].ref!, call: "ExFreeCacheAwareRundownProtection") }
+            if mode == .misuse { Ref.free(handles[r].ref!) }
             models[r].phase = .freed
         case .plain:
             // A plain ref has no Free: its word simply stops being used. Misuse programs keep
@@ -379,12 +349,8 @@ public final class Runner {
             models[r].objectAlive = objectAlive
             if handles[r].object == nil { publishObject(r) }
         }
-        if program.refKind == .plain {
-            Plain.initialize(ref.assumingMemoryBound(to: Atomic<UInt>.self), origin: .callerMemory, call: "ExInitializeRundownProtection")
-        } else {
-            let size = tooSmall ? CacheAware.sizeOf - 1 : handles[r].callerMemorySize
-            CacheAware.initialize(ref, size: size, origin: .callerMemory, call: "ExInitializeRundownProtectionCacheAware")
-        }
+        let size = tooSmall ? Ref.CacheAware.sizeOf - 1 : handles[r].callerMemorySize
+        Ref.initialize(program.refKind, ref, size: size)
         models[r].phase = .live
     }
 

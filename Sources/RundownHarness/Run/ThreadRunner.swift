@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Rundown
+import RundownTestKit
 import Synchronization
 import _RundownShims
 import _ToolShims
@@ -13,8 +14,8 @@ import _ToolShims
 /// A wait that returns early is a heap-use-after-free under AddressSanitizer; a missing
 /// acquire/release ordering is a data race under ThreadSanitizer.
 public final class ThreadRunner {
-    public typealias Plain = PlainEntryPoints<RealThreadPlatform>
-    public typealias CacheAware = CacheAwareEntryPoints<RealThreadPlatform>
+    /// The library's entry points on the real-thread platform, for every kind of ref.
+    typealias Ref = AnyRundownRef<RealThreadPlatform>
 
     /// The pool tag of every ref a real-thread run allocates.
     public static let tag: PoolTag = "Thrd"
@@ -38,8 +39,9 @@ public final class ThreadRunner {
 
     let program: Program
     let plan: ThreadPlan
-    /// The ref of each index: a plain word, or a cache-aware header.
+    /// The ref of each index: a plain word, or a cache-aware header (nil once destroyed).
     var refs: [UnsafeMutableRawPointer?]
+    /// The caller memory of each ref of a caller-memory kind (given back when the runner goes).
     var callerMemory: [UnsafeMutableRawPointer?]
     /// The protected object of each ref (its address; 0 once freed).
     let objects: UnsafeMutablePointer<Atomic<UInt>>
@@ -68,11 +70,9 @@ public final class ThreadRunner {
 
     /// Runs the program once; returns a description of what went wrong, or nil. Runs share the
     /// real-thread platform's settings, the pool tag (its leak check) and the thread pool, so
-    /// they go one at a time (a parallel test runner may start several).
+    /// they go one at a time (``OneRunAtATime``; a parallel test runner may start several).
     public func run(fault: RundownFault) -> String? {
-        rundown_thread_runs_lock()
-        defer { rundown_thread_runs_unlock() }
-        return runAlone(fault: fault)
+        OneRunAtATime.run { runAlone(fault: fault) }
     }
 
     private func runAlone(fault: RundownFault) -> String? {
@@ -91,21 +91,8 @@ public final class ThreadRunner {
     }
 
     func create(_ r: Int) {
-        switch program.refKind {
-        case .plain:
-            let word = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
-            callerMemory[r] = word
-            Plain.initialize(word.bindMemory(to: Atomic<UInt>.self, capacity: 1), origin: .callerMemory, call: "ExInitializeRundownProtection")
-            refs[r] = word
-        case .cacheAwareCallerMemory:
-            let size = CacheAware.sizeOf
-            let memory = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
-            callerMemory[r] = memory
-            CacheAware.initialize(memory, size: size, origin: .callerMemory, call: "ExInitializeRundownProtectionCacheAware")
-            refs[r] = memory
-        case .cacheAwareAllocated:
-            refs[r] = CacheAware.allocate(poolType: .nonPaged, tag: ThreadRunner.tag, call: "ExAllocateCacheAwareRundownProtection")
-        }
+        refs[r] = Ref.create(program.refKind, tag: ThreadRunner.tag)
+        if program.refKind.usesCallerMemory { callerMemory[r] = refs[r] }
         publishObject(r)
     }
 
@@ -149,67 +136,34 @@ public final class ThreadRunner {
     }
 
     func perform(_ operation: Program.Operation, thread: Int, holds: inout [Int]) {
-        let r = operation.ref
+        let r = operation.ref, kind = program.refKind
         guard let ref = refs[r] else { return }
         switch operation {
         case .create, .initializeAgain:
             break
         case let .acquire(_, count):
-            if acquire(ref, count: count) { holds[r] += count }
+            if Ref.acquire(kind, ref, count: count) { holds[r] += count }
         case let .release(_, count):
             guard holds[r] >= count else { return }  // its session's acquire failed
-            release(ref, count: count)
+            Ref.release(kind, ref, count: count)
             holds[r] -= count
         case .touch:
             guard holds[r] > 0 else { return }
             touch(r, thread: thread)
         case .wait:
-            wait(ref)
+            Ref.waitForRelease(kind, ref)
             // The real usage pattern: the owner tears the object down the moment the wait returns.
             tearDown(r)
         case .completed:
-            if program.refKind == .plain {
-                Plain.rundownCompleted(ref.assumingMemoryBound(to: Atomic<UInt>.self), call: "ExRundownCompleted")
-            } else {
-                CacheAware.rundownCompleted(ref, CacheAwareLayout(header: ref), call: "ExRundownCompletedCacheAware")
-            }
+            Ref.rundownCompleted(kind, ref)
         case .reinitialize:
             publishObject(r)
-            if program.refKind == .plain {
-                Plain.reinitialize(ref.assumingMemoryBound(to: Atomic<UInt>.self), call: "ExReInitializeRundownProtection")
-            } else {
-                CacheAware.reinitialize(ref, CacheAwareLayout(header: ref), call: "ExReInitializeRundownProtectionCacheAware")
-            }
+            Ref.reinitialize(kind, ref)
         case .destroy:
             finishedWorkers.wait(for: program.threads.count - 1)
             tearDown(r)
-            if program.refKind == .cacheAwareAllocated {
-                CacheAware.free(ref, call: "ExFreeCacheAwareRundownProtection")
-            }
+            if !kind.usesCallerMemory { Ref.free(ref) }
             refs[r] = nil
-        }
-    }
-
-    func acquire(_ ref: UnsafeMutableRawPointer, count: Int) -> Bool {
-        if program.refKind == .plain {
-            return Plain.acquire(ref.assumingMemoryBound(to: Atomic<UInt>.self), count: count, call: "ExAcquireRundownProtectionEx")
-        }
-        return CacheAware.acquire(ref, CacheAwareLayout(header: ref), count: count, call: "ExAcquireRundownProtectionCacheAwareEx")
-    }
-
-    func release(_ ref: UnsafeMutableRawPointer, count: Int) {
-        if program.refKind == .plain {
-            Plain.release(ref.assumingMemoryBound(to: Atomic<UInt>.self), count: count, call: "ExReleaseRundownProtectionEx")
-        } else {
-            CacheAware.release(ref, CacheAwareLayout(header: ref), count: count, call: "ExReleaseRundownProtectionCacheAwareEx")
-        }
-    }
-
-    func wait(_ ref: UnsafeMutableRawPointer) {
-        if program.refKind == .plain {
-            Plain.waitForRelease(ref.assumingMemoryBound(to: Atomic<UInt>.self), call: "ExWaitForRundownProtectionRelease")
-        } else {
-            CacheAware.waitForRelease(ref, CacheAwareLayout(header: ref), call: "ExWaitForRundownProtectionReleaseCacheAware")
         }
     }
 
@@ -244,39 +198,5 @@ public final class ThreadRunner {
         }
         precondition(object[0] == 1000, "T\(thread) reads r\(r)'s object tag \(object[0]), expected 1000: not the object it protects")
         object[1 + thread] += 1
-    }
-}
-
-/// A count that threads bump and one thread waits on (pthread mutex and condition variable;
-/// every call's result is checked).
-final class Latch: @unchecked Sendable {
-    // @unchecked Sendable: `count` is only touched with `mutex` held.
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var count = 0
-
-    init() {
-        rundown_check_error(pthread_mutex_init(mutex, nil), "pthread_mutex_init")
-        rundown_check_error(pthread_cond_init(changed, nil), "pthread_cond_init")
-    }
-
-    deinit {
-        rundown_check_error(pthread_mutex_destroy(mutex), "pthread_mutex_destroy")
-        rundown_check_error(pthread_cond_destroy(changed), "pthread_cond_destroy")
-        mutex.deallocate()
-        changed.deallocate()
-    }
-
-    func add() {
-        rundown_check_error(pthread_mutex_lock(mutex), "pthread_mutex_lock")
-        count += 1
-        rundown_check_error(pthread_cond_broadcast(changed), "pthread_cond_broadcast")
-        rundown_check_error(pthread_mutex_unlock(mutex), "pthread_mutex_unlock")
-    }
-
-    func wait(for target: Int) {
-        rundown_check_error(pthread_mutex_lock(mutex), "pthread_mutex_lock")
-        while count < target { rundown_check_error(pthread_cond_wait(changed, mutex), "pthread_cond_wait") }
-        rundown_check_error(pthread_mutex_unlock(mutex), "pthread_mutex_unlock")
     }
 }

@@ -1,4 +1,5 @@
 import Rundown
+import RundownTestKit
 
 /// What a soak run hammers: the real implementation with one kind of ref or all three at once,
 /// or a deliberately broken variant (a negative control) that the run must catch.
@@ -66,19 +67,26 @@ public enum SoakImplementation: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The kind of ref cell `index` gets.
-    func refKind(ofCell index: Int) -> SoakRefKind {
+    func refKind(ofCell index: Int) -> RefKind {
         switch self {
         case .cacheAware: .cacheAwareAllocated
         case .cacheAwareCallerMemory: .cacheAwareCallerMemory
         case .plain: .plain
-        case .mixed, .control, .leakOneProtection: SoakRefKind.allCases[index % SoakRefKind.allCases.count]
+        case .mixed, .control, .leakOneProtection: SoakImplementation.mixedKinds[index % SoakImplementation.mixedKinds.count]
         }
     }
+
+    /// The kinds a mixed run deals out to its cells, in turn.
+    static let mixedKinds: [RefKind] = [.cacheAwareAllocated, .cacheAwareCallerMemory, .plain]
 }
 
-/// The three ways to have a ref.
-public enum SoakRefKind: String, CaseIterable, Sendable {
-    case cacheAwareAllocated = "cache-aware (Allocate)"
-    case cacheAwareCallerMemory = "cache-aware (caller memory)"
-    case plain = "plain"
+extension RefKind {
+    /// The kind as the soak's reports name it.
+    var soakName: String {
+        switch self {
+        case .cacheAwareAllocated: "cache-aware (Allocate)"
+        case .cacheAwareCallerMemory: "cache-aware (caller memory)"
+        case .plain: "plain"
+        }
+    }
 }

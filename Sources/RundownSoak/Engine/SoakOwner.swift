@@ -3,6 +3,7 @@ import Histogram
 import Synchronization
 import _RundownShims
 import _ToolShims
+import RundownTestKit
 
 /// An owner's wait latencies, drained by the main thread at every statistics line.
 final class OwnerLatencies: @unchecked Sendable {
@@ -41,7 +42,7 @@ enum SoakOwner<P: RundownPlatform> {
         let counters = world.ownerCounters
         let workers = configuration.workers
         let myCells = (o * configuration.refsPerOwner) ..< ((o + 1) * configuration.refsPerOwner)
-        var random = SoakRandom(seed: configuration.seed, stream: 0x8000_0000 + UInt64(o))
+        var random = SplitMix64(seed: configuration.seed, stream: 0x8000_0000 + UInt64(o))
         rundown_soak_jitter_seed(random.next())
         var quarantine: [Retired] = []
         quarantine.reserveCapacity(quarantineDepth + 1)
@@ -74,7 +75,7 @@ enum SoakOwner<P: RundownPlatform> {
                 let variant = random.below(8)
                 if variant == 0 { _ = watchedWait(kind, ref, cell: cell, owner: o, counters: counters) }
                 if variant >= 6 {
-                    SoakOps<P>.completed(kind, ref)
+                    AnyRundownRef<P>.rundownCompleted(kind, ref)
                     if variant == 7 { _ = watchedWait(kind, ref, cell: cell, owner: o, counters: counters) }
                 }
 
@@ -90,7 +91,7 @@ enum SoakOwner<P: RundownPlatform> {
                     // Relaxed: the reinitialise below publishes the new object (see SoakWorld.objects).
                     world.object(cell).pointee.store(UInt(bitPattern: next), ordering: .relaxed)
                 }
-                SoakOps<P>.reinitialize(kind, ref)
+                AnyRundownRef<P>.reinitialize(kind, ref)
 
                 if quarantine.count > quarantineDepth {
                     let oldest = quarantine.removeFirst()
@@ -116,11 +117,11 @@ enum SoakOwner<P: RundownPlatform> {
     }
 
     /// A wait the watchdog can see (its start time in the owner's block); returns how long it took.
-    static func watchedWait(_ kind: SoakRefKind, _ ref: UnsafeMutableRawPointer, cell: Int, owner o: Int, counters: SoakCounters) -> UInt64 {
+    static func watchedWait(_ kind: RefKind, _ ref: UnsafeMutableRawPointer, cell: Int, owner o: Int, counters: SoakCounters) -> UInt64 {
         counters.set(o, OwnerWord.state, ThreadPhase.word(.waiting, cell: cell))
         let start = rundown_soak_now_ns()
         counters.set(o, OwnerWord.waitStartNs, start)
-        SoakOps<P>.wait(kind, ref)
+        AnyRundownRef<P>.waitForRelease(kind, ref)
         let took = rundown_soak_now_ns() &- start
         counters.set(o, OwnerWord.waitStartNs, 0)
         counters.set(o, OwnerWord.state, ThreadPhase.word(.retiring, cell: cell))

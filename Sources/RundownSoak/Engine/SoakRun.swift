@@ -4,6 +4,7 @@ import RundownHarness
 import Synchronization
 import _RundownShims
 import _ToolShims
+import RundownTestKit
 
 /// One soak run: starts the owners and workers, watches them (statistics, stutter, shuffle,
 /// the watchdog, stop signals) until the time is up or something fails, then tears down and
@@ -38,14 +39,21 @@ public final class SoakRun {
         return implementation.fault == .none ? run(on: SystemPlatform.self) : run(on: RealThreadPlatform.self)
     }
 
+    /// The pool tag of every ref a soak run allocates (the leak check at the end counts it).
+    static let tag: PoolTag = "Soak"
+
     private func run<P: RundownPlatform>(on platform: P.Type) -> SoakSummary {
         let startNs = rundown_soak_now_ns()
-        let poolBefore = RundownPool.usage(tag: SoakOps<P>.tag)
+        let poolBefore = RundownPool.usage(tag: SoakRun.tag)
         let world = SoakWorld(configuration: configuration, implementation: implementation, startNs: startNs)
         for cell in 0 ..< world.cells {
             let kind = implementation.refKind(ofCell: cell)
             world.kinds[cell] = kind
-            world.refs[cell] = SoakOps<P>.create(kind)
+            // Caller memory 128-aligned: the header shares no cache line with a neighbour.
+            guard let ref = AnyRundownRef<P>.create(kind, tag: SoakRun.tag, alignment: 128) else {
+                fatalError("rundown-soak: ExAllocateCacheAwareRundownProtection returned NULL (out of memory?)")
+            }
+            world.refs[cell] = ref
             // Relaxed: the threads start after this; creating them orders it before their work.
             world.object(cell).pointee.store(UInt(bitPattern: ProtectedObject.make(workers: configuration.workers, cycle: 0)), ordering: .relaxed)
         }
@@ -58,13 +66,13 @@ public final class SoakRun {
 
         printBanner("start", world: world)
         let latencies = (0 ..< configuration.owners).map { _ in OwnerLatencies() }
-        var threads: [SoakThread] = []
+        var threads: [SpawnedThread] = []
         for o in 0 ..< configuration.owners {
             let mine = latencies[o]
-            threads.append(SoakThread(name: "owner \(o)") { SoakOwner<P>.run(world, index: o, latencies: mine) })
+            threads.append(SpawnedThread(name: "owner \(o)") { SoakOwner<P>.run(world, index: o, latencies: mine) })
         }
         for w in 0 ..< configuration.workers {
-            threads.append(SoakThread(name: "worker \(w)") { SoakWorker<P>.run(world, index: w) })
+            threads.append(SpawnedThread(name: "worker \(w)") { SoakWorker<P>.run(world, index: w) })
         }
 
         let monitor = SoakMonitor(world: world, latencies: latencies, output: output, startNs: startNs)
@@ -103,11 +111,11 @@ public final class SoakRun {
                 object.deallocate()
             }
             if kind != .cacheAwareAllocated { RundownChecking.forgetShadow(of: ref) }
-            SoakOps<P>.destroy(kind, ref)
+            AnyRundownRef<P>.destroy(kind, ref)
         }
-        let poolAfter = RundownPool.usage(tag: SoakOps<P>.tag)
+        let poolAfter = RundownPool.usage(tag: SoakRun.tag)
         if poolAfter != poolBefore {
-            world.fail(.leak, "pool tag '\(SoakOps<P>.tag)' still has \(poolAfter.blocks - poolBefore.blocks) block(s) allocated after every ref was freed")
+            world.fail(.leak, "pool tag '\(SoakRun.tag)' still has \(poolAfter.blocks - poolBefore.blocks) block(s) allocated after every ref was freed")
         }
         return world.failures.failure
     }

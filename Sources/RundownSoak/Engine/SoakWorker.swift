@@ -4,6 +4,7 @@ import Glibc
 import Rundown
 import _RundownShims
 import _ToolShims
+import RundownTestKit
 
 /// A worker's loop: pick a ref, acquire (sometimes several protections at once), check and
 /// touch the protected object, sometimes hold long or move to another CPU, release (sometimes
@@ -17,7 +18,7 @@ enum SoakWorker<P: RundownPlatform> {
         let holders: HolderLog? = configuration.checked ? world.holders[w] : nil
         let plantsLeak = world.implementation == .leakOneProtection && w == 0
         let startNs = rundown_soak_now_ns()
-        var random = SoakRandom(seed: configuration.seed, stream: UInt64(w) + 1)
+        var random = SplitMix64(seed: configuration.seed, stream: UInt64(w) + 1)
         rundown_soak_jitter_seed(random.next())
         var epoch: UInt64 = 0
         var crossPin = w
@@ -40,7 +41,7 @@ enum SoakWorker<P: RundownPlatform> {
             let cpu = rundown_current_cpu()
             counters.bump(w, WorkerWord.attempts)
             counters.set(w, WorkerWord.state, ThreadPhase.word(.acquiring, cell: cell, cpu: cpu))
-            guard SoakOps<P>.acquire(kind, ref, count: count) else {
+            guard AnyRundownRef<P>.acquire(kind, ref, count: count) else {
                 counters.bump(w, WorkerWord.failedAcquires)
                 continue
             }
@@ -87,12 +88,12 @@ enum SoakWorker<P: RundownPlatform> {
                 counters.set(w, WorkerWord.state, ThreadPhase.word(.releasing, cell: cell, cpu: rundown_current_cpu()))
                 if count > 1 && random.chance(0.5) {
                     let first = 1 + random.below(count - 1)
-                    SoakOps<P>.release(kind, ref, count: first)
+                    AnyRundownRef<P>.release(kind, ref, count: first)
                     holders?.remove(cell: cell, count: first)
-                    SoakOps<P>.release(kind, ref, count: count - first)
+                    AnyRundownRef<P>.release(kind, ref, count: count - first)
                     holders?.remove(cell: cell, count: count - first)
                 } else {
-                    SoakOps<P>.release(kind, ref, count: count)
+                    AnyRundownRef<P>.release(kind, ref, count: count)
                     holders?.remove(cell: cell, count: count)
                 }
             }

@@ -1,6 +1,7 @@
 import Synchronization
 import _RundownShims
 import _ToolShims
+import RundownTestKit
 
 /// Everything the soak's threads share, in raw memory that outlives them: the refs, their
 /// objects, the counters and the run's control words. Mostly pointers, so that the threads'
@@ -13,7 +14,7 @@ struct SoakWorld {
     let cells: Int
     /// The ref of each cell (a plain word or a cache-aware header) and its kind.
     let refs: UnsafeMutablePointer<UnsafeMutableRawPointer>
-    let kinds: UnsafeMutablePointer<SoakRefKind>
+    let kinds: UnsafeMutablePointer<RefKind>
     /// The object each cell's ref protects, one word per 128 bytes. Relaxed: what orders the
     /// object's fields before a worker's reads is the ref itself (reinitialise publishes,
     /// acquire acquires), which is exactly what the soak tests.

@@ -80,7 +80,7 @@ enum SoakReporter {
     /// of their acquires in checked mode) and the state of every thread.
     static func watchdogReport(owner o: Int, cell: Int, waitedNs: UInt64, now: UInt64, world: SoakWorld) -> String {
         var lines = [String(format: "owner %d's wait on ref %d (%@) has not returned after %.1f s (timeout %.1f s).",
-                            o, cell, world.kinds[cell].rawValue, Double(waitedNs) / 1e9, world.configuration.waitTimeoutSeconds)]
+                            o, cell, world.kinds[cell].soakName, Double(waitedNs) / 1e9, world.configuration.waitTimeoutSeconds)]
         if world.configuration.checked {
             var holders: [(worker: Int, record: HolderRecord)] = []
             for (w, log) in world.holders.enumerated() { for record in log.snapshot { holders.append((w, record)) } }

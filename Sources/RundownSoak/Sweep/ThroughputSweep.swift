@@ -3,6 +3,7 @@ import Rundown
 import Synchronization
 import _RundownShims
 import _ToolShims
+import RundownTestKit
 
 /// Throughput against worker count: every worker does acquire/release pairs on one shared ref
 /// (or lock/unlock pairs on one mutex, the baseline) for a fixed time; the sweep runs this for
@@ -78,7 +79,7 @@ public enum ThroughputSweep {
             }
             totals[w * 16] = pairs
         }
-        let threads = (0 ..< workers).map { w in SoakThread(name: "sweep \(w)") { body(w) } }
+        let threads = (0 ..< workers).map { w in SpawnedThread(name: "sweep \(w)") { body(w) } }
         while started.pointee.load(ordering: .relaxed) < workers { rundown_soak_sleep_ns(100_000) }
         let begin = rundown_soak_now_ns()
         rundown_soak_sleep_ns(UInt64(seconds * 1e9))

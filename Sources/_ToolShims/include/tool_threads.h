@@ -1,4 +1,4 @@
-// Threads for the tools: start, join, name, place on CPUs, delay. Every system call behind
+// Threads for the tools: name, take turns, place on CPUs, delay. Every system call behind
 // these is checked; a failure nobody can handle stops the process with a message naming the
 // call (rundown_fatal_errno).
 #ifndef RUNDOWN_TOOL_THREADS_H
@@ -9,17 +9,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/// Starts a joinable thread running `body(context)`; returns 0 or the error of pthread_create
-/// (EAGAIN when the system's thread limit is reached), for the caller to report with the
-/// thread's name.
-int rundown_soak_spawn(void *(*body)(void *), void *context, uint64_t *handle);
-
-/// Joins a thread from rundown_soak_spawn.
-void rundown_soak_join(uint64_t handle);
-
-/// Detaches a thread from rundown_soak_spawn (it will never be joined).
-void rundown_soak_detach(uint64_t handle);
 
 /// Names the calling thread (the kernel keeps 15 characters; sanitizer reports and debuggers
 /// show the name). No system call when the thread already has that name from an earlier call.

@@ -1,30 +1,12 @@
 import Rundown
+import RundownTestKit
 import Synchronization
 
 /// The production platform with the CPU number chosen by the test, so a test can acquire on
 /// one slot and release on another deterministically. Single-threaded tests only.
-enum FixedCPUPlatform: RundownPlatform {
+enum FixedCPUPlatform: ForwardingPlatform {
     static let cpu = Atomic<UInt32>(0)
 
-    static func load(_ word: RundownWord, ordering: AtomicLoadOrdering) -> UInt {
-        SystemPlatform.load(word, ordering: ordering)
-    }
-    static func store(_ word: RundownWord, _ value: UInt, ordering: AtomicStoreOrdering) {
-        SystemPlatform.store(word, value, ordering: ordering)
-    }
-    static func compareExchange(
-        _ word: RundownWord, expected: UInt, desired: UInt,
-        successOrdering: AtomicUpdateOrdering, failureOrdering: AtomicLoadOrdering
-    ) -> (exchanged: Bool, original: UInt) {
-        SystemPlatform.compareExchange(
-            word, expected: expected, desired: desired, successOrdering: successOrdering, failureOrdering: failureOrdering)
-    }
-    static func wrappingAdd(_ word: RundownWord, _ delta: UInt, ordering: AtomicUpdateOrdering) -> UInt {
-        SystemPlatform.wrappingAdd(word, delta, ordering: ordering)
-    }
-    static func resetEvent(_ event: RundownEventWord) { SystemPlatform.resetEvent(event) }
-    static func signalEvent(_ event: RundownEventWord) { SystemPlatform.signalEvent(event) }
-    static func waitForEvent(_ event: RundownEventWord) { SystemPlatform.waitForEvent(event) }
     static func currentCPU() -> UInt32 { cpu.load(ordering: .relaxed) }
     static var cpuCount: Int { 8 }
 }

@@ -1,14 +1,9 @@
 import Rundown
-import Testing
+import RundownTestKit
 
-/// The three ways to make a ref, so each behaviour is pinned down for every one of them.
-enum RefKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case plain
-    case cacheAwareAllocated
-    case cacheAwareCallerMemory
-
-    var testDescription: String { rawValue }
-
+/// The three ways to make a ref (the kit's ``RefKind``), so each behaviour is pinned down for
+/// every one of them, through the Swift API.
+extension RefKind {
     /// A fresh ref of this kind. Caller memory is kept alive by the returned box.
     func make() -> TestRef {
         switch self {

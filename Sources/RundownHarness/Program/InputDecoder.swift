@@ -23,7 +23,7 @@
 /// byte decodes as a release of the same ref and count instead, the rule that already applied
 /// to a worker waiting on a ref it holds itself (the shortest cycle). Programs without a
 /// possible cycle decode exactly as before the rule existed.
-public struct Decoder {
+public struct InputDecoder {
     public enum Mode: String, Sendable, CaseIterable {
         /// One logical thread calling everything, differential against the reference model,
         /// with allocation failure injection.
@@ -57,7 +57,7 @@ public struct Decoder {
         public var description: String {
             switch self {
             case .tooShort: return "fewer than 4 header bytes"
-            case let .unknownVersion(v): return "format version \(v) (expected \(Decoder.formatVersion))"
+            case let .unknownVersion(v): return "format version \(v) (expected \(InputDecoder.formatVersion))"
             case let .reservedBitsSet(byte): return "reserved bits set in header byte \(byte)"
             case .unknownRefKind: return "ref kind 3 is not defined"
             case let .tooManyWorkers(n, max): return "\(n) workers (this target allows \(max))"
@@ -72,7 +72,7 @@ public struct Decoder {
     /// Decodes `bytes` into a program and its schedule bytes.
     public func decode(_ bytes: [UInt8]) throws(Rejection) -> (Program, [UInt8]) {
         guard bytes.count >= 4 else { throw .tooShort }
-        guard bytes[0] == Decoder.formatVersion else { throw .unknownVersion(bytes[0]) }
+        guard bytes[0] == InputDecoder.formatVersion else { throw .unknownVersion(bytes[0]) }
         let options = bytes[1]
         guard options & 0xE0 == 0 else { throw .reservedBitsSet(byte: 1) }
         guard let kind = Program.RefKind(rawValue: options & 3) else { throw .unknownRefKind }
@@ -125,7 +125,7 @@ public struct Decoder {
             let argument = Int(byte >> 6)
             let ref = refCount == 2 ? argument & 1 : 0
             let count = 1 + argument
-            guard threads[thread].count < Decoder.maxOperationsPerThread + (thread == 0 ? refCount : 0) else { return }
+            guard threads[thread].count < InputDecoder.maxOperationsPerThread + (thread == 0 ? refCount : 0) else { return }
             switch mode {
             case .misuse: addMisuse(thread: thread, kind: kind, ref: ref, count: count, argument: argument)
             case .apiSequence: addSequential(kind: kind, ref: ref, count: count)
