@@ -8,14 +8,13 @@ import Glibc
 /// library, so ThreadSanitizer cannot see the ordering it provides and reports the data it
 /// protects as racing. pthread mutexes are intercepted by every sanitizer.
 ///
-/// Public only to the project's own tools (`@_spi(RundownTools)`), which need the same lock.
-@_spi(RundownTools)
-public final class Locked<Value>: @unchecked Sendable {
+/// Package access: the project's own tools need the same lock.
+package final class Locked<Value>: @unchecked Sendable {
     // @unchecked Sendable: `value` is only touched with `mutex` held.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private var value: Value
 
-    public init(_ value: Value) {
+    package init(_ value: Value) {
         self.value = value
         let rc = pthread_mutex_init(mutex, nil)
         precondition(rc == 0, "pthread_mutex_init failed with error \(rc)")
@@ -27,7 +26,7 @@ public final class Locked<Value>: @unchecked Sendable {
     }
 
     /// Runs `body` with the lock held.
-    public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    package func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&value)

@@ -5,7 +5,7 @@ import Synchronization
 /// and CPU lookup is a scheduling point whose outcome the schedule bytes decide. The operation
 /// itself runs on real memory, atomically with respect to the other logical threads (they all
 /// run on one OS thread and switch only at points).
-public enum ControlledPlatform: RundownPlatform {
+package enum ControlledPlatform: RundownPlatform {
     @inline(__always)
     static var scheduler: Scheduler { Scheduler.active! }
 

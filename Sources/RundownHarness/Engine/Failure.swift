@@ -1,7 +1,7 @@
 import Rundown
 
 /// Why a run failed: each a distinct, named finding.
-public enum Failure: Equatable, Sendable, CustomStringConvertible {
+package enum Failure: Equatable, Sendable, CustomStringConvertible {
     /// No logical thread can run while `unfinished` of `threads` have not finished: who is
     /// blocked (`blocked`), and on what (`waits`, one line per blocked thread).
     case deadlock(blocked: [Int], waits: [String], unfinished: Int, threads: Int)

@@ -10,7 +10,7 @@ import _RundownShims
 ///
 /// Unchecked: the checked mode's lock would order the threads and hide exactly the missing
 /// orderings this platform exists to expose.
-public enum RealThreadPlatform: RundownPlatform {
+package enum RealThreadPlatform: RundownPlatform {
     /// The control of the run in progress; set before the threads start.
     nonisolated(unsafe) public static var fault = RundownFault.none
     /// Slots of a cache-aware ref allocated for the run in progress.

@@ -7,7 +7,7 @@ import Glibc
 /// bytes in, a verdict out.
 public enum Harness {
     /// What one input did.
-    public enum Outcome {
+    package enum Outcome {
         /// The decoder refused the bytes (libFuzzer is told -1: not worth keeping).
         case rejected(Decoder.Rejection)
         /// The program ran and every oracle agreed.
@@ -15,7 +15,7 @@ public enum Harness {
         /// A finding.
         case failed(program: Program, trace: [TraceEvent], failure: Failure)
 
-        public var failure: Failure? {
+        package var failure: Failure? {
             if case let .failed(_, _, failure) = self { return failure }
             return nil
         }
@@ -26,7 +26,7 @@ public enum Harness {
         }
 
         /// The run's trace (empty when rejected).
-        public var trace: [TraceEvent] {
+        package var trace: [TraceEvent] {
             switch self {
             case .rejected: return []
             case let .passed(_, trace), let .failed(_, trace, _): return trace
@@ -38,7 +38,7 @@ public enum Harness {
     /// value); `.none` when unset. An unknown name is a usage error: the process prints the
     /// valid names and exits with status 64 (never a crash, which libFuzzer would record as a
     /// finding). The fuzz targets read it in `LLVMFuzzerInitialize`, before any input runs.
-    public static let selectedFault: RundownFault = {
+    package static let selectedFault: RundownFault = {
         let name = getenv(controlVariable).map { String(cString: $0) } ?? ""
         guard let fault = control(named: name) else {
             writeToStandardError(unknownControlMessage(name, source: controlVariable) + "\n")
@@ -58,7 +58,7 @@ public enum Harness {
     public static let controlVariable = "RUNDOWN_CONTROL"
 
     /// The control called `name`: `.none` for "" or "none", nil for a name that is not a control.
-    public static func control(named name: String) -> RundownFault? {
+    package static func control(named name: String) -> RundownFault? {
         name.isEmpty || name == "none" ? RundownFault.none : RundownFault.controls.first { $0.rawValue == name }
     }
 
@@ -87,7 +87,7 @@ public enum Harness {
     }()
 
     /// Decodes and runs one input.
-    public static func run(
+    package static func run(
         _ bytes: [UInt8], mode: Decoder.Mode, fault: RundownFault = .none, feedsCounters: Bool = true,
         stepBound: Int = Runner.stepBound
     ) -> Outcome {
@@ -110,7 +110,7 @@ public enum Harness {
     }
 
     /// The readable account of an outcome: the program, the interleaving as it ran, the verdict.
-    public static func report(_ outcome: Outcome, mode: Decoder.Mode, fault: RundownFault) -> String {
+    package static func report(_ outcome: Outcome, mode: Decoder.Mode, fault: RundownFault) -> String {
         switch outcome {
         case let .rejected(why):
             return "input rejected by the \(mode.rawValue) decoder: \(why)"

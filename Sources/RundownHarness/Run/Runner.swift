@@ -6,8 +6,8 @@ import _HarnessShims
 /// (the library's entry points, checks included, on ``ControlledPlatform``) and judges it with
 /// the reference model, the spec's invariants and the object-lifetime oracle.
 public final class Runner {
-    public typealias Plain = PlainEntryPoints<ControlledPlatform>
-    public typealias CacheAware = CacheAwareEntryPoints<ControlledPlatform>
+    package typealias Plain = PlainEntryPoints<ControlledPlatform>
+    package typealias CacheAware = CacheAwareEntryPoints<ControlledPlatform>
 
     /// The pool tag every harness allocation is accounted to.
     public static let tag: PoolTag = "Hrns"
@@ -60,14 +60,14 @@ public final class Runner {
 
     /// The outcome of a run.
     public struct Result {
-        public var failure: Failure?
-        public var trace: [TraceEvent]
+        package var failure: Failure?
+        package var trace: [TraceEvent]
         /// Scheduling points executed.
         public var steps: Int
     }
 
     /// Runs the program with `schedule`, the library switched to `fault`.
-    public func run(schedule: [UInt8], fault: RundownFault, feedsCounters: Bool = true, stepBound: Int = Runner.stepBound) -> Result {
+    package func run(schedule: [UInt8], fault: RundownFault, feedsCounters: Bool = true, stepBound: Int = Runner.stepBound) -> Result {
         if let failing = program.failingAllocation {
             RundownPool.injectFailures(.nth(failing), tag: Runner.tag)
         }

@@ -13,8 +13,8 @@ import _HarnessShims
 /// A wait that returns early is a heap-use-after-free under AddressSanitizer; a missing
 /// acquire/release ordering is a data race under ThreadSanitizer.
 public final class ThreadRunner {
-    public typealias Plain = PlainEntryPoints<RealThreadPlatform>
-    public typealias CacheAware = CacheAwareEntryPoints<RealThreadPlatform>
+    package typealias Plain = PlainEntryPoints<RealThreadPlatform>
+    package typealias CacheAware = CacheAwareEntryPoints<RealThreadPlatform>
 
     /// The pool tag of every ref a real-thread run allocates.
     public static let tag: PoolTag = "Thrd"
@@ -64,7 +64,7 @@ public final class ThreadRunner {
     /// Runs the program once; returns a description of what went wrong, or nil. Runs share the
     /// real-thread platform's settings, the pool tag (its leak check) and the thread pool, so
     /// they go one at a time (a parallel test runner may start several).
-    public func run(fault: RundownFault) -> String? {
+    package func run(fault: RundownFault) -> String? {
         rundown_thread_runs_lock()
         defer { rundown_thread_runs_unlock() }
         return runAlone(fault: fault)

@@ -51,7 +51,7 @@ public struct SoakConfiguration: Sendable, Codable, Equatable {
     }
 
     /// The implementation, parsed.
-    public var parsedImplementation: SoakImplementation? { SoakImplementation(name: implementation) }
+    package var parsedImplementation: SoakImplementation? { SoakImplementation(name: implementation) }
 
     /// What is wrong with this configuration, one line per problem, each naming the
     /// command-line option that sets the value (empty when it can run).

@@ -2,7 +2,7 @@ import Rundown
 
 /// What a soak run hammers: the real implementation with one kind of ref or all three at once,
 /// or a deliberately broken variant (a negative control) that the run must catch.
-public enum SoakImplementation: Equatable, Sendable, CustomStringConvertible {
+package enum SoakImplementation: Equatable, Sendable, CustomStringConvertible {
     /// Every kind of ref at once, spread over the cells (the default).
     case mixed
     /// Cache-aware refs from Allocate (a slot per CPU).
@@ -52,7 +52,7 @@ public enum SoakImplementation: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The library fault this run turns on (`.none` for the real implementation).
-    public var fault: RundownFault {
+    package var fault: RundownFault {
         if case let .control(fault) = self { return fault }
         return .none
     }

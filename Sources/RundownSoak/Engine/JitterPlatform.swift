@@ -10,7 +10,7 @@ import _SoakShims
 /// hardware; jitter stretches them so that hours of soak, or seconds, reach the interleavings
 /// that a broken variant gets wrong. Everything else is ``RealThreadPlatform``: the production
 /// orderings, or the weakened ones of an ordering control.
-public enum JitterPlatform: RundownPlatform {
+package enum JitterPlatform: RundownPlatform {
     /// Jitter one call in 2^shift (set before the threads start).
     nonisolated(unsafe) static var shift: UInt32 = 6
 

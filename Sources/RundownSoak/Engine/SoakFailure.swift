@@ -1,4 +1,4 @@
-@_spi(RundownTools) import Rundown
+import Rundown
 import Synchronization
 
 /// Why a soak run failed.
