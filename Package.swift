@@ -30,7 +30,6 @@ let package = Package(
     name: "Rundown",
     products: [
         .library(name: "Rundown", targets: ["Rundown"]),
-        .library(name: "RundownHarness", targets: ["RundownHarness"]),
         // A shared object for C programs: link `-lRundownShared` and include `rundown.h`.
         .library(name: "RundownShared", type: .dynamic, targets: ["Rundown"]),
         .executable(name: "rundown-bench", targets: ["rundown-bench"]),

@@ -3,27 +3,28 @@ import Rundown
 import RundownTestKit
 import Testing
 
-/// The cache-aware algorithm with the CPU chosen by the test: acquire on one slot, release on
+/// The cache-aware entry points with the CPU chosen by the test: acquire on one slot, release on
 /// another, and the wait's sweep over slots that went "below zero".
 @Suite("cache-aware slots", .serialized)
 struct CrossSlotTests {
-    typealias Algorithm = CacheAwareRundown<FixedCPUPlatform>
+    typealias Entry = CacheAwareEntryPoints<FixedCPUPlatform>
+    typealias Algorithm = Entry.Algorithm
     static let call: StaticString = "CrossSlotTests"
 
     func on(_ cpu: UInt32) { FixedCPUPlatform.cpu.store(cpu, ordering: .relaxed) }
 
     @Test("a release on another slot wraps that slot below zero; the sum stays right")
-    func releaseOnAnotherSlot() {
+    func releaseOnAnotherSlot() throws {
         let test = TestLayout(slots: 4)
         let ref = UnsafeRawPointer(test.memory)
         on(0)
-        #expect(Algorithm.acquire(test.layout, delta: 2 * 3, call: Self.call, ref: ref))
+        #expect(Entry.acquire(ref, test.layout, count: 3, call: Self.call))
         on(2)
-        Algorithm.release(test.layout, delta: 2 * 3, call: Self.call, ref: ref)
+        Entry.release(ref, test.layout, count: 3, call: Self.call)
         #expect(test.slot(0) == 6)
         #expect(test.slot(2) == 0 &- 6)
-        #expect(Algorithm.outstanding(test.layout, call: Self.call, ref: ref) == 0)
-        Algorithm.waitForRelease(test.layout, call: Self.call, ref: ref)  // returns at once
+        #expect(try Algorithm.outstanding(test.layout) == 0)
+        Entry.waitForRelease(ref, test.layout, call: Self.call)  // returns at once
         #expect((0 ..< 4).allSatisfy { test.slot($0) == RundownWordState.active })
     }
 
@@ -32,10 +33,10 @@ struct CrossSlotTests {
         let test = TestLayout(slots: 3)
         let ref = UnsafeRawPointer(test.memory)
         on(7)  // slot 1
-        #expect(Algorithm.acquire(test.layout, delta: 2, call: Self.call, ref: ref))
+        #expect(Entry.acquire(ref, test.layout, count: 1, call: Self.call))
         #expect(test.slot(1) == 2)
         on(4)  // slot 1 again
-        Algorithm.release(test.layout, delta: 2, call: Self.call, ref: ref)
+        Entry.release(ref, test.layout, count: 1, call: Self.call)
         #expect(test.slot(1) == 0)
     }
 
@@ -44,34 +45,34 @@ struct CrossSlotTests {
         let test = TestLayout(slots: 4)
         let ref = UnsafeRawPointer(test.memory)
         on(3)
-        #expect(Algorithm.acquire(test.layout, delta: 2 * 2, call: Self.call, ref: ref))
-        let owner = SpawnedThread(name: "test thread") { Algorithm.waitForRelease(test.layout, call: Self.call, ref: UnsafeRawPointer(test.memory)) }
+        #expect(Entry.acquire(ref, test.layout, count: 2, call: Self.call))
+        let owner = SpawnedThread(name: "test thread") { Entry.waitForRelease(UnsafeRawPointer(test.memory), test.layout, call: Self.call) }
         // Once slot 3 is closed the whole sweep is done; then release on slot 0.
         #expect(eventually { test.slot(3) & RundownWordState.active != 0 })
         on(0)
-        #expect(!Algorithm.acquire(test.layout, delta: 2, call: Self.call, ref: ref))
-        Algorithm.release(test.layout, delta: 2, call: Self.call, ref: ref)
+        #expect(!Entry.acquire(ref, test.layout, count: 1, call: Self.call))
+        Entry.release(ref, test.layout, count: 1, call: Self.call)
         usleep(10_000)
         #expect(test.slot(0) != RundownWordState.active, "one protection is still outstanding")
-        Algorithm.release(test.layout, delta: 2, call: Self.call, ref: ref)
+        Entry.release(ref, test.layout, count: 1, call: Self.call)
         owner.join()
         #expect((0 ..< 4).allSatisfy { test.slot($0) == RundownWordState.active })
     }
 
     @Test("after the wait every slot is run down; completed and reinitialize act on every slot")
-    func completedAndReinitialize() {
+    func completedAndReinitialize() throws {
         let test = TestLayout(slots: 5)
         let ref = UnsafeRawPointer(test.memory)
         for cpu in 0 ..< 5 as Range<UInt32> {
             on(cpu)
-            #expect(Algorithm.acquire(test.layout, delta: 2, call: Self.call, ref: ref))
+            #expect(Entry.acquire(ref, test.layout, count: 1, call: Self.call))
             on((cpu + 1) % 5)
-            Algorithm.release(test.layout, delta: 2, call: Self.call, ref: ref)
+            Entry.release(ref, test.layout, count: 1, call: Self.call)
         }
-        Algorithm.waitForRelease(test.layout, call: Self.call, ref: ref)
-        Algorithm.rundownCompleted(test.layout, call: Self.call, ref: ref)
-        #expect(Algorithm.isRunDown(test.layout, call: Self.call, ref: ref))
-        Algorithm.reinitialize(test.layout, call: Self.call, ref: ref)
+        Entry.waitForRelease(ref, test.layout, call: Self.call)
+        Entry.rundownCompleted(ref, test.layout, call: Self.call)
+        #expect(try Algorithm.isRunDown(test.layout))
+        Entry.reinitialize(ref, test.layout, call: Self.call)
         #expect((0 ..< 5).allSatisfy { test.slot($0) == 0 })
     }
 }
@@ -81,13 +82,13 @@ extension CrossSlotTests {
     func releaseDuringReinitialize() {
         let test = TestLayout(slots: 3)
         let ref = UnsafeRawPointer(test.memory)
-        Algorithm.waitForRelease(test.layout, call: Self.call, ref: ref)
+        Entry.waitForRelease(ref, test.layout, call: Self.call)
         // The owner's reinitialise has reset slot 0 only (it resets slot 0 first).
         test.layout.slot(0).pointee.store(0, ordering: .relaxed)
         on(0)
-        #expect(Algorithm.acquire(test.layout, delta: 2, call: Self.call, ref: ref))
+        #expect(Entry.acquire(ref, test.layout, count: 1, call: Self.call))
         on(2)
-        Algorithm.release(test.layout, delta: 2, call: Self.call, ref: ref)
+        Entry.release(ref, test.layout, count: 1, call: Self.call)
         #expect(test.slot(0) == 0)
         #expect(test.slot(2) == RundownWordState.active, "the slot awaiting its reset is untouched")
     }

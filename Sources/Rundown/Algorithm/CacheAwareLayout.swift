@@ -15,58 +15,59 @@ import _RundownShims
 /// aligned pairs, so two CPUs writing neighbouring 64-byte slots still contend for the pair.
 /// 128 also covers the CPUs whose line is 128 bytes (Apple and some Arm server cores). The cost
 /// is 128 bytes per CPU per ref.
-public struct CacheAwareLayout {
+@usableFromInline
+package struct CacheAwareLayout {
     /// Bytes of header in front of the slots.
-    public static let headerSize = 24
+    package static let headerSize = 24
     /// Bytes between two slots when there is more than one CPU.
-    public static let slotStride = 128
+    package static let slotStride = 128
     /// The header's owner field of a ref initialised in caller memory (never freed).
-    public static let callerOwnedSentinel: UInt = 0x0BAD_CA11
+    package static let callerOwnedSentinel: UInt = 0x0BAD_CA11
 
     /// Address of slot 0.
-    public let slots: UnsafeMutableRawPointer
+    @usableFromInline
+    package let slots: UnsafeMutableRawPointer
     /// Bytes between slots.
-    public let stride: Int
+    @usableFromInline
+    package let stride: Int
     /// Number of slots (at least 1).
-    public let count: Int
+    @usableFromInline
+    package let count: Int
 
     /// A layout of `count` slots, `stride` bytes apart, from `slots`.
     @inlinable
-    public init(slots: UnsafeMutableRawPointer, stride: Int, count: Int) {
+    package init(slots: UnsafeMutableRawPointer, stride: Int, count: Int) {
         self.slots = slots
         self.stride = stride
         self.count = count
     }
 
     /// Number of CPUs the slots are sized for: every CPU the system has configured.
-    public static var cpuCount: Int { Int(rundown_configured_cpu_count()) }
+    package static var cpuCount: Int { Int(rundown_configured_cpu_count()) }
 
     /// Bytes between slots for `cpuCount` CPUs: a padded line each, or one word when alone.
-    public static func stride(cpuCount: Int) -> Int {
+    package static func stride(cpuCount: Int) -> Int {
         cpuCount > 1 ? slotStride : MemoryLayout<UInt>.stride
     }
-
-    /// Bytes a caller must provide for a ref on this machine.
-    public static let sizeOfThisMachine = sizeOf(cpuCount: cpuCount)
 
     /// Bytes a caller must provide for a ref on a machine with `cpuCount` CPUs.
     ///
     /// More than one CPU: header, then one spare stride so the slots can be aligned inside any
     /// 8-aligned buffer, then one stride per CPU. One CPU: header and one unpadded word.
-    public static func sizeOf(cpuCount: Int) -> Int {
+    package static func sizeOf(cpuCount: Int) -> Int {
         cpuCount > 1 ? headerSize + (cpuCount + 1) * slotStride : headerSize + stride(cpuCount: 1)
     }
 
     /// The slot a thread on `cpu` uses: `cpu mod count`, so CPUs that appear later are valid too.
     @inlinable @inline(__always)
-    public func slot(forCPU cpu: UInt32) -> RundownWord {
+    package func slot(forCPU cpu: UInt32) -> RundownWord {
         let c = Int(cpu)
         return slot(c < count ? c : c % count)
     }
 
     /// Slot `index` (0 ..< count).
     @inlinable @inline(__always)
-    public func slot(_ index: Int) -> RundownWord {
+    package func slot(_ index: Int) -> RundownWord {
         (slots + index &* stride).assumingMemoryBound(to: Atomic<UInt>.self)
     }
 
@@ -74,19 +75,19 @@ public struct CacheAwareLayout {
 
     /// Reads the layout from a ref's header.
     @inlinable @inline(__always)
-    public init(header: UnsafeRawPointer) {
+    package init(header: UnsafeRawPointer) {
         slots = header.load(as: UnsafeMutableRawPointer.self)
         stride = Int(header.load(fromByteOffset: 16, as: UInt32.self))
         count = Int(header.load(fromByteOffset: 20, as: UInt32.self))
     }
 
     /// The header's owner field: the slot block to free, or `callerOwnedSentinel`.
-    public static func owner(header: UnsafeRawPointer) -> UInt {
+    package static func owner(header: UnsafeRawPointer) -> UInt {
         header.load(fromByteOffset: 8, as: UInt.self)
     }
 
     /// Writes a header for `layout` and sets every slot live with no protections.
-    public static func write(_ layout: CacheAwareLayout, owner: UInt, header: UnsafeMutableRawPointer) {
+    package static func write(_ layout: CacheAwareLayout, owner: UInt, header: UnsafeMutableRawPointer) {
         header.storeBytes(of: layout.slots, as: UnsafeMutableRawPointer.self)
         header.storeBytes(of: owner, toByteOffset: 8, as: UInt.self)
         header.storeBytes(of: UInt32(layout.stride), toByteOffset: 16, as: UInt32.self)
@@ -98,7 +99,7 @@ public struct CacheAwareLayout {
 
     /// The layout for caller memory of `size` bytes at `header`; the slot count follows from the
     /// size: (size − header) / stride − 1, or a single unpadded slot when that leaves none.
-    public static func inCallerMemory(header: UnsafeMutableRawPointer, size: Int) -> CacheAwareLayout {
+    package static func inCallerMemory(header: UnsafeMutableRawPointer, size: Int) -> CacheAwareLayout {
         let room = size - headerSize
         if room >= 2 * slotStride {
             let first = UInt(bitPattern: header + headerSize)

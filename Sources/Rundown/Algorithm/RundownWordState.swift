@@ -6,27 +6,32 @@ import Synchronization
 ///   slot, whose share of the total may go below zero when releases land on another CPU's slot).
 /// - Bit 0 set, value exactly 1: run down (or completed) with nothing outstanding.
 /// - Bit 0 set, any other value: the address of the waiter's wait block, with bit 0 set.
-public enum RundownWordState {
+@usableFromInline
+package enum RundownWordState {
     /// Rundown has begun.
-    public static let active: UInt = 1
+    @usableFromInline
+    package static let active: UInt = 1
     /// One protection in the live encoding.
-    public static let countShift: UInt = 1
+    @usableFromInline
+    package static let countShift: UInt = 1
     /// The largest count one call may pass (the range of the Windows ULONG).
-    public static let maxCallCount: Int = Int(UInt32.max)
+    @usableFromInline
+    package static let maxCallCount: Int = Int(UInt32.max)
     /// The largest live word of a plain ref: the count must stay a non-negative `Int`.
-    public static let maxPlainWord: UInt = UInt(Int.max) & ~active
+    @usableFromInline
+    package static let maxPlainWord: UInt = UInt(Int.max) & ~active
 
     /// The word delta for `count` protections, after the always-on count checks.
     @inlinable @inline(__always)
-    public static func delta(for count: Int, call: StaticString, ref: UnsafeRawPointer) -> UInt {
-        if _slowPath(count <= 0) { RundownMisuse.report(.zeroCount, call: call, ref: ref) }
-        if _slowPath(count > maxCallCount) { RundownMisuse.report(.countOverflow(count: count), call: call, ref: ref) }
+    package static func delta(for count: Int) throws(RundownMisuse) -> UInt {
+        if _slowPath(count <= 0) { throw .zeroCount }
+        if _slowPath(count > maxCallCount) { throw .countOverflow(count: count) }
         return UInt(count) &<< countShift
     }
 
     /// The protections a live word holds (a plain ref, or a cache-aware slot sum).
     @inlinable @inline(__always)
-    public static func count(ofLive word: UInt) -> Int {
+    package static func count(ofLive word: UInt) -> Int {
         Int(bitPattern: word) >> Int(countShift)
     }
 }

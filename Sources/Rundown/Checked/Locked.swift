@@ -9,14 +9,13 @@ import _RundownShims
 /// library, so ThreadSanitizer cannot see the ordering it provides and reports the data it
 /// protects as racing. pthread mutexes are intercepted by every sanitizer.
 ///
-/// Public only to the project's own tools (`@_spi(RundownTools)`), which need the same lock.
-@_spi(RundownTools)
-public final class Locked<Value>: @unchecked Sendable {
+/// Package access: the project's own tools need the same lock.
+package final class Locked<Value>: @unchecked Sendable {
     // @unchecked Sendable: `value` is only touched with `mutex` held.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private var value: Value
 
-    public init(_ value: Value) {
+    package init(_ value: Value) {
         self.value = value
         rundown_check_error(pthread_mutex_init(mutex, nil), "pthread_mutex_init")
     }
@@ -27,7 +26,7 @@ public final class Locked<Value>: @unchecked Sendable {
     }
 
     /// Runs `body` with the lock held.
-    public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    package func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         rundown_check_error(pthread_mutex_lock(mutex), "pthread_mutex_lock")
         defer { rundown_check_error(pthread_mutex_unlock(mutex), "pthread_mutex_unlock") }
         return try body(&value)

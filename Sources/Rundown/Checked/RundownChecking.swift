@@ -18,8 +18,8 @@ public enum RundownChecking {
     }
 
     /// Stops tracking `ref` (and forgets that it was freed). For testing engines that abandon
-    /// refs mid-way and reuse their memory; never needed in ordinary use.
-    public static func forgetShadow(of ref: UnsafeRawPointer) {
+    /// refs mid-way and reuse their memory; never needed in ordinary use, hence package access.
+    package static func forgetShadow(of ref: UnsafeRawPointer) {
         RundownShadow.forget(ref)
     }
 }

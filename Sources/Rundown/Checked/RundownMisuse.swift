@@ -3,7 +3,14 @@
 /// The library stops the process with ``report(_:call:ref:)`` when it detects one. The cheap
 /// checks (counts, sizes, pool types, state checks on the cold operations) run in every build;
 /// the others need the checked mode (``RundownChecking``).
-public enum RundownMisuse: Equatable, Sendable, CustomStringConvertible {
+///
+/// The algorithm throws a misuse (it knows *what* went wrong); the entry points catch it and
+/// report it with the call's name and the ref (they know *where*).
+///
+/// Package access: to the library's users a misuse is the process stopping with the message
+/// (docs/semantics.md); the kinds and the interceptor are the testing engines' business.
+@usableFromInline
+package enum RundownMisuse: Error, Equatable, Sendable, CustomStringConvertible {
     /// A release that would take the total count below zero.
     case releaseWithoutAcquire(released: Int, outstanding: Int)
     /// A release on a ref that is run down with nothing outstanding.
@@ -37,7 +44,8 @@ public enum RundownMisuse: Equatable, Sendable, CustomStringConvertible {
     /// Caller memory that is not aligned to a pointer.
     case misalignedMemory
 
-    public var description: String {
+    @usableFromInline
+    package var description: String {
         switch self {
         case let .releaseWithoutAcquire(released, outstanding):
             return "release without a matching acquire: releasing \(released) with \(outstanding) outstanding"
@@ -79,19 +87,19 @@ public enum RundownMisuse: Equatable, Sendable, CustomStringConvertible {
     /// - Parameters:
     ///   - call: the routine the caller used, by the name the caller used (Swift or Windows).
     ///   - ref: the ref's address (the word of a plain ref, the header of a cache-aware ref).
-    @inline(never)
-    public static func report(_ misuse: RundownMisuse, call: StaticString, ref: UnsafeRawPointer?) -> Never {
+    @inline(never) @usableFromInline
+    package static func report(_ misuse: RundownMisuse, call: StaticString, ref: UnsafeRawPointer?) -> Never {
         if let interceptor { interceptor(misuse, call, ref) }
         fatalError(message(misuse, call: call, ref: ref))
     }
 
     /// The report's text: the call, the ref and what was wrong.
-    public static func message(_ misuse: RundownMisuse, call: StaticString, ref: UnsafeRawPointer?) -> String {
+    package static func message(_ misuse: RundownMisuse, call: StaticString, ref: UnsafeRawPointer?) -> String {
         "rundown misuse in \(call) on \(ref.map { "ref \($0)" } ?? "ref nil"): \(misuse)"
     }
 
     /// For testing engines only: called instead of stopping the process. It must not return
     /// (an engine abandons the logical thread that committed the misuse). Set it before any
     /// thread uses the library, and only from single-threaded engines.
-    nonisolated(unsafe) public static var interceptor: ((RundownMisuse, StaticString, UnsafeRawPointer?) -> Never)?
+    nonisolated(unsafe) package static var interceptor: ((RundownMisuse, StaticString, UnsafeRawPointer?) -> Never)?
 }

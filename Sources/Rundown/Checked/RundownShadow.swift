@@ -1,5 +1,5 @@
 /// Where a ref's memory came from: decides whether it may be freed.
-public enum RundownOrigin: Sendable {
+package enum RundownOrigin: Sendable {
     /// From Allocate (the pool): only such a ref may be freed.
     case allocated
     /// Initialised in caller memory through the C names: never freed by the library.

@@ -11,19 +11,20 @@ typealias CacheAwareEntry = CacheAwareEntryPoints<SystemPlatform>
 /// a freed ref.
 ///
 /// Generic over the platform so that a testing engine runs exactly this code on its controlled
-/// platform; production uses ``CacheAwareEntry``.
-public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
+/// platform; production uses ``CacheAwareEntry``. As for the plain ref, the algorithm throws
+/// what went wrong and these entry points report it with the call's name and the ref.
+@usableFromInline
+package enum CacheAwareEntryPoints<Platform: RundownPlatform> {
     /// The algorithm these entry points run.
-    public typealias Algorithm = CacheAwareRundown<Platform>
+    @usableFromInline
+    package typealias Algorithm = CacheAwareRundown<Platform>
 
-    /// Bytes a ref needs on this platform.
-    public static var sizeOf: Int {
-        Platform.self == SystemPlatform.self ? CacheAwareLayout.sizeOfThisMachine : CacheAwareLayout.sizeOf(cpuCount: Platform.cpuCount)
-    }
+    /// Bytes a ref needs on this platform (a slot per CPU of the platform).
+    package static var sizeOf: Int { CacheAwareLayout.sizeOf(cpuCount: Platform.cpuCount) }
 
     /// Allocates and initialises a ref with a slot per CPU of the platform from the pool; nil if any allocation
     /// fails (nothing leaks then).
-    public static func allocate(
+    package static func allocate(
         poolType: PoolType, tag: PoolTag, call: StaticString
     ) -> UnsafeMutableRawPointer? {
         if !poolType.isValid { RundownMisuse.report(.invalidPoolType(poolType.rawValue), call: call, ref: nil) }
@@ -43,7 +44,7 @@ public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
     }
 
     /// Initialises a ref in `size` bytes of caller memory at `header`.
-    public static func initialize(_ header: UnsafeMutableRawPointer, size: Int, origin: RundownOrigin, call: StaticString) {
+    package static func initialize(_ header: UnsafeMutableRawPointer, size: Int, origin: RundownOrigin, call: StaticString) {
         if size < sizeOf { RundownMisuse.report(.sizeTooSmall(given: size, needed: sizeOf), call: call, ref: header) }
         if UInt(bitPattern: header) % UInt(MemoryLayout<UInt>.alignment) != 0 {
             RundownMisuse.report(.misalignedMemory, call: call, ref: header)
@@ -56,14 +57,19 @@ public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
 
     /// Frees a ref from ``allocate(poolType:tag:call:)``. Traps if it was initialised in caller
     /// memory, if protections are outstanding or a wait is in progress.
-    public static func free(_ header: UnsafeMutableRawPointer, call: StaticString) {
+    package static func free(_ header: UnsafeMutableRawPointer, call: StaticString) {
         if Platform.isChecked { RundownShadow.willFree(header, call: call) }
         let owner = CacheAwareLayout.owner(header: header)
         if owner == CacheAwareLayout.callerOwnedSentinel { RundownMisuse.report(.freeCallerInitialized, call: call, ref: header) }
         guard let slots = UnsafeMutableRawPointer(bitPattern: owner), RundownPool.owns(header), RundownPool.owns(slots) else {
             RundownMisuse.report(.freeNotAllocated, call: call, ref: header)
         }
-        let outstanding = Algorithm.outstanding(CacheAwareLayout(header: header), call: call, ref: header)
+        let outstanding: Int
+        do throws(RundownMisuse) {
+            outstanding = try Algorithm.outstanding(CacheAwareLayout(header: header))
+        } catch {
+            RundownMisuse.report(error, call: call, ref: header)
+        }
         if outstanding != 0 {
             RundownMisuse.report(.freeWithProtectionsOutstanding(outstanding: outstanding), call: call, ref: header)
         }
@@ -76,44 +82,70 @@ public enum CacheAwareEntryPoints<Platform: RundownPlatform> {
 
     /// Acquire: count checks, then the algorithm, then the shadow record (see ``RundownProtection/acquire(count:)``).
     @inlinable @inline(__always)
-    public static func acquire(
+    package static func acquire(
         _ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, count: Int, call: StaticString
     ) -> Bool {
-        let delta = RundownWordState.delta(for: count, call: call, ref: header)
         let checked = Platform.isChecked
-        if _slowPath(checked) { RundownShadow.willAcquire(header, call: call) }
-        let acquired = Algorithm.acquire(layout(), delta: delta, call: call, ref: header)
+        let acquired: Bool
+        do throws(RundownMisuse) {
+            let delta = try RundownWordState.delta(for: count)
+            if _slowPath(checked) { RundownShadow.willAcquire(header, call: call) }
+            acquired = try Algorithm.acquire(layout(), delta: delta)
+        } catch {
+            RundownMisuse.report(error, call: call, ref: header)
+        }
         if _slowPath(checked) && acquired { RundownShadow.didAcquire(header, count: count, call: call) }
         return acquired
     }
 
     /// Release: count checks and the shadow record, then the algorithm (see ``RundownProtection/release(count:)``).
     @inlinable @inline(__always)
-    public static func release(
+    package static func release(
         _ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, count: Int, call: StaticString
     ) {
-        let delta = RundownWordState.delta(for: count, call: call, ref: header)
-        if _slowPath(Platform.isChecked) { RundownShadow.willRelease(header, count: count, call: call) }
-        Algorithm.release(layout(), delta: delta, call: call, ref: header)
+        do throws(RundownMisuse) {
+            let delta = try RundownWordState.delta(for: count)
+            if _slowPath(Platform.isChecked) { RundownShadow.willRelease(header, count: count, call: call) }
+            try Algorithm.release(layout(), delta: delta)
+        } catch {
+            RundownMisuse.report(error, call: call, ref: header)
+        }
     }
 
     /// Wait for rundown, with the shadow record of the wait (see ``RundownProtection/waitForRelease()``).
-    public static func waitForRelease(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
+    package static func waitForRelease(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
         let checked = Platform.isChecked
         if checked { RundownShadow.willWait(header, call: call) }
-        Algorithm.waitForRelease(layout(), call: call, ref: header)
+        let layout = layout()
+        // The report runs inside the block's scope: a second waiter met halfway through the
+        // sweep finds the block already published on the slots closed before (WaitBlock.withTemporary).
+        WaitBlock.withTemporary { block in
+            do throws(RundownMisuse) {
+                try Algorithm.waitForRelease(layout, block: block)
+            } catch {
+                RundownMisuse.report(error, call: call, ref: header)
+            }
+        }
         if checked { RundownShadow.didWait(header, call: call) }
     }
 
     /// Mark completed after a wait (see ``RundownProtection/rundownCompleted()``).
-    public static func rundownCompleted(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
+    package static func rundownCompleted(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
         if Platform.isChecked { RundownShadow.willComplete(header, call: call) }
-        Algorithm.rundownCompleted(layout(), call: call, ref: header)
+        do throws(RundownMisuse) {
+            try Algorithm.rundownCompleted(layout())
+        } catch {
+            RundownMisuse.report(error, call: call, ref: header)
+        }
     }
 
     /// Open again after a wait (see ``RundownProtection/reinitialize()``).
-    public static func reinitialize(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
+    package static func reinitialize(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
         if Platform.isChecked { RundownShadow.willReinitialize(header, call: call) }
-        Algorithm.reinitialize(layout(), call: call, ref: header)
+        do throws(RundownMisuse) {
+            try Algorithm.reinitialize(layout())
+        } catch {
+            RundownMisuse.report(error, call: call, ref: header)
+        }
     }
 }

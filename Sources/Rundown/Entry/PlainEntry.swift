@@ -7,12 +7,17 @@ typealias PlainEntry = PlainEntryPoints<SystemPlatform>
 /// The plain ref's entry points: the always-on argument checks, the checked-mode bookkeeping,
 /// then the algorithm. Generic over the platform so that a testing engine runs exactly this
 /// code, checks included, on its controlled platform.
-public enum PlainEntryPoints<Platform: RundownPlatform> {
+///
+/// The algorithm throws what went wrong (a ``RundownMisuse``); these entry points know where:
+/// they report it with the call's name and the ref's address.
+@usableFromInline
+package enum PlainEntryPoints<Platform: RundownPlatform> {
     /// The algorithm these entry points run.
-    public typealias Algorithm = PlainRundown<Platform>
+    @usableFromInline
+    package typealias Algorithm = PlainRundown<Platform>
 
     /// Initialise caller memory (a C `EX_RUNDOWN_REF`, or a Swift object's word).
-    public static func initialize(_ word: RundownWord, origin: RundownOrigin, call: StaticString) {
+    package static func initialize(_ word: RundownWord, origin: RundownOrigin, call: StaticString) {
         let ref = UnsafeRawPointer(word)
         if Platform.isChecked { RundownShadow.register(ref, origin: origin, call: call) }
         Algorithm.initialize(word)
@@ -20,43 +25,67 @@ public enum PlainEntryPoints<Platform: RundownPlatform> {
 
     /// Acquire: count checks, then the algorithm, then the shadow record (see ``RundownProtection/acquire(count:)``).
     @inlinable @inline(__always)
-    public static func acquire(_ word: RundownWord, count: Int, call: StaticString) -> Bool {
+    package static func acquire(_ word: RundownWord, count: Int, call: StaticString) -> Bool {
         let ref = UnsafeRawPointer(word)
-        let delta = RundownWordState.delta(for: count, call: call, ref: ref)
-        let acquired = Algorithm.acquire(word, delta: delta, checkTotal: true, call: call, ref: ref)
+        let acquired: Bool
+        do throws(RundownMisuse) {
+            let delta = try RundownWordState.delta(for: count)
+            acquired = try Algorithm.acquire(word, delta: delta, checkTotal: true)
+        } catch {
+            RundownMisuse.report(error, call: call, ref: ref)
+        }
         if _slowPath(Platform.isChecked) && acquired { RundownShadow.didAcquire(ref, count: count, call: call) }
         return acquired
     }
 
     /// Release: count checks and the shadow record, then the algorithm (see ``RundownProtection/release(count:)``).
     @inlinable @inline(__always)
-    public static func release(_ word: RundownWord, count: Int, call: StaticString) {
+    package static func release(_ word: RundownWord, count: Int, call: StaticString) {
         let ref = UnsafeRawPointer(word)
-        let delta = RundownWordState.delta(for: count, call: call, ref: ref)
-        if _slowPath(Platform.isChecked) { RundownShadow.willRelease(ref, count: count, call: call) }
-        Algorithm.release(word, delta: delta, checkTotal: true, call: call, ref: ref)
+        do throws(RundownMisuse) {
+            let delta = try RundownWordState.delta(for: count)
+            if _slowPath(Platform.isChecked) { RundownShadow.willRelease(ref, count: count, call: call) }
+            try Algorithm.release(word, delta: delta, checkTotal: true)
+        } catch {
+            RundownMisuse.report(error, call: call, ref: ref)
+        }
     }
 
     /// Wait for rundown, with the shadow record of the wait (see ``RundownProtection/waitForRelease()``).
-    public static func waitForRelease(_ word: RundownWord, call: StaticString) {
+    package static func waitForRelease(_ word: RundownWord, call: StaticString) {
         let ref = UnsafeRawPointer(word)
         let checked = Platform.isChecked
         if checked { RundownShadow.willWait(ref, call: call) }
-        Algorithm.waitForRelease(word, call: call, ref: ref)
+        // The report runs inside the block's scope (see WaitBlock.withTemporary).
+        WaitBlock.withTemporary { block in
+            do throws(RundownMisuse) {
+                try Algorithm.waitForRelease(word, block: block)
+            } catch {
+                RundownMisuse.report(error, call: call, ref: ref)
+            }
+        }
         if checked { RundownShadow.didWait(ref, call: call) }
     }
 
     /// Mark completed after a wait (see ``RundownProtection/rundownCompleted()``).
-    public static func rundownCompleted(_ word: RundownWord, call: StaticString) {
+    package static func rundownCompleted(_ word: RundownWord, call: StaticString) {
         let ref = UnsafeRawPointer(word)
         if Platform.isChecked { RundownShadow.willComplete(ref, call: call) }
-        Algorithm.rundownCompleted(word, call: call, ref: ref)
+        do throws(RundownMisuse) {
+            try Algorithm.rundownCompleted(word)
+        } catch {
+            RundownMisuse.report(error, call: call, ref: ref)
+        }
     }
 
     /// Open again after a wait (see ``RundownProtection/reinitialize()``).
-    public static func reinitialize(_ word: RundownWord, call: StaticString) {
+    package static func reinitialize(_ word: RundownWord, call: StaticString) {
         let ref = UnsafeRawPointer(word)
         if Platform.isChecked { RundownShadow.willReinitialize(ref, call: call) }
-        Algorithm.reinitialize(word, call: call, ref: ref)
+        do throws(RundownMisuse) {
+            try Algorithm.reinitialize(word)
+        } catch {
+            RundownMisuse.report(error, call: call, ref: ref)
+        }
     }
 }

@@ -1,10 +1,12 @@
 import Synchronization
 
 /// One pointer-sized word of rundown state (a plain ref, a cache-aware slot, a wait-block count).
-public typealias RundownWord = UnsafeMutablePointer<Atomic<UInt>>
+@usableFromInline
+package typealias RundownWord = UnsafeMutablePointer<Atomic<UInt>>
 
 /// The 32-bit word a waiter sleeps on (the wait block's event).
-public typealias RundownEventWord = UnsafeMutablePointer<Atomic<UInt32>>
+@usableFromInline
+package typealias RundownEventWord = UnsafeMutablePointer<Atomic<UInt32>>
 
 /// The platform seam: everything the rundown algorithm asks of the machine.
 ///
@@ -15,7 +17,11 @@ public typealias RundownEventWord = UnsafeMutablePointer<Atomic<UInt32>>
 ///
 /// Every requirement is a static function so that specialisation leaves no per-ref state and no
 /// indirection behind.
-public protocol RundownPlatform {
+///
+/// Package access, like the whole engine: the library's users see only the API (README.md);
+/// the package's testing engines (RundownHarness, RundownSoak, the tests) supply platforms.
+@usableFromInline
+package protocol RundownPlatform {
     /// Atomically loads `word`.
     static func load(_ word: RundownWord, ordering: AtomicLoadOrdering) -> UInt
 
@@ -46,9 +52,13 @@ public protocol RundownPlatform {
     static func currentCPU() -> UInt32
 
     /// Number of CPUs: the slot count of a cache-aware ref allocated or sized on this platform.
+    /// The size a ref needs follows from it (``CacheAwareEntryPoints/sizeOf``), so it must not
+    /// change while refs sized by it are in use.
     static var cpuCount: Int { get }
 
-    /// The deliberate deviation the algorithm runs with (a negative control), or `.none`.
+    /// The deliberate deviation the algorithm runs with (a negative control, see
+    /// ``RundownFault``), or `.none`. The only way a control is selected: every platform answers
+    /// it, the production one with the constant `.none`.
     static var fault: RundownFault { get }
 
     /// Whether the entry points run the checked-mode bookkeeping: the process-wide switch
@@ -57,11 +67,7 @@ public protocol RundownPlatform {
 }
 
 extension RundownPlatform {
-    /// The correct algorithm, unless a testing platform says otherwise.
-    @inlinable @inline(__always)
-    public static var fault: RundownFault { .none }
-
     /// The process-wide switch.
     @inlinable @inline(__always)
-    public static var isChecked: Bool { RundownChecking.isEnabled }
+    package static var isChecked: Bool { RundownChecking.isEnabled }
 }

@@ -7,14 +7,15 @@ import _RundownShims
 /// The production platform: hardware atomics, a futex sleep, and the CPU number from the rseq
 /// area. Every requirement is `@inline(__always)`, so the specialised algorithm compiles to the
 /// same instructions as a hand-written one (the benchmark's "seam cost" row checks it).
-public enum SystemPlatform: RundownPlatform {
+@usableFromInline
+package enum SystemPlatform: RundownPlatform {
     // Swift's atomics take their ordering as a compile-time constant, while the seam passes it
     // as an argument: each requirement switches over the ordering, and once inlined with a
     // literal ordering the switch folds away to the single instruction.
 
     /// See ``RundownPlatform/load``.
     @inlinable @inline(__always)
-    public static func load(_ word: RundownWord, ordering: AtomicLoadOrdering) -> UInt {
+    package static func load(_ word: RundownWord, ordering: AtomicLoadOrdering) -> UInt {
         switch ordering {
         case .relaxed: return word.pointee.load(ordering: .relaxed)
         case .acquiring: return word.pointee.load(ordering: .acquiring)
@@ -24,7 +25,7 @@ public enum SystemPlatform: RundownPlatform {
 
     /// See ``RundownPlatform/store``.
     @inlinable @inline(__always)
-    public static func store(_ word: RundownWord, _ value: UInt, ordering: AtomicStoreOrdering) {
+    package static func store(_ word: RundownWord, _ value: UInt, ordering: AtomicStoreOrdering) {
         switch ordering {
         case .relaxed: word.pointee.store(value, ordering: .relaxed)
         case .releasing: word.pointee.store(value, ordering: .releasing)
@@ -34,7 +35,7 @@ public enum SystemPlatform: RundownPlatform {
 
     /// See ``RundownPlatform/compareExchange``.
     @inlinable @inline(__always)
-    public static func compareExchange(
+    package static func compareExchange(
         _ word: RundownWord, expected: UInt, desired: UInt,
         successOrdering: AtomicUpdateOrdering, failureOrdering: AtomicLoadOrdering
     ) -> (exchanged: Bool, original: UInt) {
@@ -58,7 +59,7 @@ public enum SystemPlatform: RundownPlatform {
 
     /// See ``RundownPlatform/wrappingAdd``.
     @inlinable @inline(__always)
-    public static func wrappingAdd(_ word: RundownWord, _ delta: UInt, ordering: AtomicUpdateOrdering) -> UInt {
+    package static func wrappingAdd(_ word: RundownWord, _ delta: UInt, ordering: AtomicUpdateOrdering) -> UInt {
         switch ordering {
         case .relaxed: return word.pointee.wrappingAdd(delta, ordering: .relaxed).newValue
         case .acquiring: return word.pointee.wrappingAdd(delta, ordering: .acquiring).newValue
@@ -70,13 +71,14 @@ public enum SystemPlatform: RundownPlatform {
 
     /// See ``RundownPlatform/resetEvent``.
     @inlinable @inline(__always)
-    public static func resetEvent(_ event: RundownEventWord) {
+    package static func resetEvent(_ event: RundownEventWord) {
         // Relaxed: the event is reset before the wait block is published by a releasing operation.
         event.pointee.store(0, ordering: .relaxed)
     }
 
     /// See ``RundownPlatform/signalEvent``.
-    public static func signalEvent(_ event: RundownEventWord) {
+    @usableFromInline
+    package static func signalEvent(_ event: RundownEventWord) {
         // Releasing: pairs with the acquiring load in waitForEvent, so everything the releasers
         // did before the count reached zero is visible to the waiter when it wakes.
         event.pointee.store(1, ordering: .releasing)
@@ -88,7 +90,8 @@ public enum SystemPlatform: RundownPlatform {
     }
 
     /// See ``RundownPlatform/waitForEvent``.
-    public static func waitForEvent(_ event: RundownEventWord) {
+    @usableFromInline
+    package static func waitForEvent(_ event: RundownEventWord) {
         let futexWord = UnsafeMutableRawPointer(event).assumingMemoryBound(to: UInt32.self)
         // Acquiring: pairs with the releasing store in signalEvent.
         while event.pointee.load(ordering: .acquiring) == 0 {
@@ -99,12 +102,18 @@ public enum SystemPlatform: RundownPlatform {
         }
     }
 
-    /// Every CPU the system has configured (so CPUs that come online later have a slot).
-    public static var cpuCount: Int { CacheAwareLayout.cpuCount }
+    /// Every CPU the system has configured (so CPUs that come online later have a slot), read
+    /// once: every ref allocated or sized in this process has the same slot count.
+    @usableFromInline
+    package static let cpuCount = CacheAwareLayout.cpuCount
+
+    /// The correct algorithm, as a constant: every control's branch folds away.
+    @inlinable @inline(__always)
+    package static var fault: RundownFault { .none }
 
     /// See ``RundownPlatform/currentCPU``.
     @inlinable @inline(__always)
-    public static func currentCPU() -> UInt32 {
+    package static func currentCPU() -> UInt32 {
         rundown_current_cpu()
     }
 }

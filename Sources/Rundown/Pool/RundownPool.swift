@@ -29,6 +29,9 @@ public enum AllocationFailurePlan: Equatable, Sendable {
 /// The pool allocator behind ``CacheAwareRundownRef`` and `ExAllocateCacheAwareRundownProtection`:
 /// the process heap, with per-tag accounting so tests can assert that nothing leaks, and
 /// failure injection so the NULL path of Allocate can be exercised.
+///
+/// Public: the accounting (``usage(tag:)``) and the failure injection. Package: the allocator
+/// itself, which only the entry points (and the testing engines' clean-up) call.
 public enum RundownPool {
     struct Injection {
         var plan: AllocationFailurePlan
@@ -69,7 +72,7 @@ public enum RundownPool {
 
     /// Allocates `byteCount` bytes aligned to `alignment` (a power of two), accounted to `tag`.
     /// Returns nil when the heap is exhausted or an injected failure fires.
-    public static func allocate(byteCount: Int, alignment: Int, tag: PoolTag) -> UnsafeMutableRawPointer? {
+    package static func allocate(byteCount: Int, alignment: Int, tag: PoolTag) -> UnsafeMutableRawPointer? {
         let injected = state.withLock { state -> Bool in
             let key: UInt32? = state.injections[tag.rawValue] != nil ? tag.rawValue : nil
             return state.injections[key]?.fails() ?? false
@@ -94,7 +97,7 @@ public enum RundownPool {
     ///   (the checked mode does this so that a call racing with Free is reported as use after
     ///   free instead of touching memory the heap already reused).
     @discardableResult
-    public static func free(_ memory: UnsafeMutableRawPointer, quarantine: Bool = false) -> Bool {
+    package static func free(_ memory: UnsafeMutableRawPointer, quarantine: Bool = false) -> Bool {
         let (known, evicted) = state.withLock { state -> (Bool, UnsafeMutableRawPointer?) in
             guard let block = state.blocks.removeValue(forKey: UInt(bitPattern: memory)) else { return (false, nil) }
             state.usage[block.tag]!.bytes -= block.bytes
@@ -108,7 +111,7 @@ public enum RundownPool {
     }
 
     /// Whether `memory` is a block this pool handed out and has not freed.
-    public static func owns(_ memory: UnsafeRawPointer) -> Bool {
+    package static func owns(_ memory: UnsafeRawPointer) -> Bool {
         state.withLock { $0.blocks[UInt(bitPattern: memory)] != nil }
     }
 

@@ -6,7 +6,7 @@ import Synchronization
 /// and CPU lookup is a scheduling point whose outcome the schedule bytes decide. The operation
 /// itself runs on real memory, atomically with respect to the other logical threads (they all
 /// run on one OS thread and switch only at points).
-public enum ControlledPlatform: ForwardingPlatform {
+package enum ControlledPlatform: ForwardingPlatform {
     @inline(__always)
     static var scheduler: Scheduler { Scheduler.active! }
 
@@ -14,7 +14,7 @@ public enum ControlledPlatform: ForwardingPlatform {
     /// both sides: before the word's class is read for the trace (that read must not touch a
     /// dead block either) and after the point, where the operation really happens (others ran).
     @inline(__always)
-    public static func beforeWordOperation(_ operation: SeamOperation, on word: RundownWord) {
+    package static func beforeWordOperation(_ operation: SeamOperation, on word: RundownWord) {
         let scheduler = self.scheduler
         let kind = PointKind(operation)
         let address = UInt(bitPattern: word)
@@ -24,13 +24,13 @@ public enum ControlledPlatform: ForwardingPlatform {
     }
 
     /// The point before an event reset (signal and wait are the scheduler's own, below).
-    public static func beforeEventOperation(_ operation: SeamOperation, on event: RundownEventWord) {
+    package static func beforeEventOperation(_ operation: SeamOperation, on event: RundownEventWord) {
         scheduler.point(.resetEvent, word: .event)
         scheduler.checkAccess(.resetEvent, at: UInt(bitPattern: event))
     }
 
     /// The forwarded compare-exchange, and the wait-block marker it stored for the lifetime oracle.
-    public static func compareExchange(
+    package static func compareExchange(
         _ word: RundownWord, expected: UInt, desired: UInt,
         successOrdering: AtomicUpdateOrdering, failureOrdering: AtomicLoadOrdering
     ) -> (exchanged: Bool, original: UInt) {
@@ -43,17 +43,17 @@ public enum ControlledPlatform: ForwardingPlatform {
         return result
     }
 
-    public static func signalEvent(_ event: RundownEventWord) { scheduler.signalEvent(event) }
+    package static func signalEvent(_ event: RundownEventWord) { scheduler.signalEvent(event) }
 
-    public static func waitForEvent(_ event: RundownEventWord) { scheduler.waitForEvent(event) }
+    package static func waitForEvent(_ event: RundownEventWord) { scheduler.waitForEvent(event) }
 
-    public static func currentCPU() -> UInt32 { scheduler.chooseCPU() }
+    package static func currentCPU() -> UInt32 { scheduler.chooseCPU() }
 
-    public static var cpuCount: Int { scheduler.cpuCount }
+    package static var cpuCount: Int { scheduler.cpuCount }
 
-    public static var fault: RundownFault { scheduler.fault }
+    package static var fault: RundownFault { scheduler.fault }
 
     /// Always checked: the harness judges misuse reports, and leaves the process-wide switch
     /// (which other code in the process may rely on) alone.
-    public static var isChecked: Bool { true }
+    package static var isChecked: Bool { true }
 }

@@ -1,7 +1,7 @@
 import Rundown
 
 /// Why a run failed: each a distinct, named finding.
-public enum Failure: Equatable, Sendable, CustomStringConvertible {
+package enum Failure: Equatable, Sendable, CustomStringConvertible {
     /// No logical thread can run while `unfinished` of `threads` have not finished: who is
     /// blocked (`blocked`), and on what (`waits`, one line per blocked thread).
     case deadlock(blocked: [Int], waits: [String], unfinished: Int, threads: Int)
@@ -23,7 +23,7 @@ public enum Failure: Equatable, Sendable, CustomStringConvertible {
     case waitBlockLifetime(thread: Int, owner: Int, what: String)
 
     /// A short stable name (used in reports and tables).
-    public var name: String {
+    package var name: String {
         switch self {
         case .deadlock: return "deadlock"
         case .livelock: return "livelock"
@@ -36,7 +36,7 @@ public enum Failure: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .deadlock(_, waits, unfinished, threads):
             return "DEADLOCK: 0 threads can run while \(unfinished) of \(threads) have not finished; blocked: " + waits.joined(separator: ", ")

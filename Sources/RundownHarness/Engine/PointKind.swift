@@ -1,12 +1,12 @@
 import RundownTestKit
 
 /// What a logical thread is about to do at a scheduling point.
-public enum PointKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+package enum PointKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case load, store, compareExchange, add, resetEvent, signalEvent, waitEvent, currentCPU
     /// The start of an API call: lets the schedule order whole calls, not only their steps.
     case call
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .load: return "load"
         case .store: return "store"
@@ -35,12 +35,12 @@ public enum PointKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
 }
 
 /// A coarse class of a rundown word's value, for traces and coverage features.
-public enum WordClass: UInt8, Sendable, CustomStringConvertible {
+package enum WordClass: UInt8, Sendable, CustomStringConvertible {
     case zero, one, two, many, negative, runDown, marker, event
 
     /// Classifies the value of the word a point is about to operate on.
     @inline(__always)
-    public static func of(_ value: UInt) -> WordClass {
+    package static func of(_ value: UInt) -> WordClass {
         if value == 1 { return .runDown }
         if value & 1 != 0 { return .marker }
         if Int(bitPattern: value) < 0 { return .negative }
@@ -52,7 +52,7 @@ public enum WordClass: UInt8, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .zero: return "0"
         case .one: return "1"

@@ -14,17 +14,17 @@ import _RundownShims
 ///
 /// Unchecked: the checked mode's lock would order the threads and hide exactly the missing
 /// orderings this platform exists to expose.
-public enum RealThreadPlatform: ForwardingPlatform {
+package enum RealThreadPlatform: ForwardingPlatform {
     /// The control of the run in progress; set before the threads start.
-    nonisolated(unsafe) public static var fault = RundownFault.none
+    nonisolated(unsafe) package static var fault = RundownFault.none
     /// Slots of a cache-aware ref allocated for the run in progress.
-    nonisolated(unsafe) public static var cpuCount = 1
+    nonisolated(unsafe) package static var cpuCount = 1
 
-    public static var isChecked: Bool { false }
+    package static var isChecked: Bool { false }
 
     /// The weakened orderings: a release CAS that is relaxed, an acquire CAS that is relaxed, a
     /// wait-block decrement that keeps only its acquiring half.
-    public static func updateOrdering(_ ordering: AtomicUpdateOrdering, for operation: SeamOperation) -> AtomicUpdateOrdering {
+    package static func updateOrdering(_ ordering: AtomicUpdateOrdering, for operation: SeamOperation) -> AtomicUpdateOrdering {
         switch (operation, fault) {
         case (.compareExchange, .relaxedRelease) where ordering == .releasing: .relaxed
         case (.compareExchange, .relaxedAcquire) where ordering == .acquiring: .relaxed
@@ -34,7 +34,7 @@ public enum RealThreadPlatform: ForwardingPlatform {
     }
 
     /// The waiter's observation of the event, relaxed under its control.
-    public static func waitForEvent(_ event: RundownEventWord) {
+    package static func waitForEvent(_ event: RundownEventWord) {
         guard fault == .relaxedWaiterObservation else { return SystemPlatform.waitForEvent(event) }
         let futexWord = UnsafeMutableRawPointer(event).assumingMemoryBound(to: UInt32.self)
         while event.pointee.load(ordering: .relaxed) == 0 {

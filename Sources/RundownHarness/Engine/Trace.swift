@@ -2,7 +2,7 @@ import Rundown
 
 /// What happened in a run, in order: the decisions the schedule made and what each logical
 /// thread did. Two runs of the same input produce equal traces (the determinism check).
-public enum TraceEvent: Equatable, Sendable {
+package enum TraceEvent: Equatable, Sendable {
     /// Thread `thread` reached a scheduling point before `kind` on a word of class `word`;
     /// `next` is the thread the schedule chose to run next.
     case point(thread: Int, kind: PointKind, word: WordClass, next: Int)
@@ -25,10 +25,10 @@ public enum TraceEvent: Equatable, Sendable {
 }
 
 /// Renders a trace with one column per logical thread and each event on its own line.
-public enum TraceRenderer {
+package enum TraceRenderer {
     static let width = 30
 
-    public static func render(_ trace: [TraceEvent], threads: Int) -> String {
+    package static func render(_ trace: [TraceEvent], threads: Int) -> String {
         var lines: [String] = []
         var header = "step  "
         for thread in 0 ..< threads {

@@ -23,8 +23,8 @@
 /// byte decodes as a release of the same ref and count instead, the rule that already applied
 /// to a worker waiting on a ref it holds itself (the shortest cycle). Programs without a
 /// possible cycle decode exactly as before the rule existed.
-public struct InputDecoder {
-    public enum Mode: String, Sendable, CaseIterable {
+package struct InputDecoder {
+    package enum Mode: String, Sendable, CaseIterable {
         /// One logical thread calling everything, differential against the reference model,
         /// with allocation failure injection.
         case apiSequence
@@ -42,11 +42,11 @@ public struct InputDecoder {
         }
     }
 
-    public static let formatVersion: UInt8 = 1
+    package static let formatVersion: UInt8 = 1
     /// Operations per logical thread, beyond which program bytes are ignored.
-    public static let maxOperationsPerThread = 12
+    package static let maxOperationsPerThread = 12
 
-    public enum Rejection: Error, Equatable, CustomStringConvertible {
+    package enum Rejection: Error, Equatable, CustomStringConvertible {
         case tooShort
         case unknownVersion(UInt8)
         case reservedBitsSet(byte: Int)
@@ -54,7 +54,7 @@ public struct InputDecoder {
         case tooManyWorkers(Int, max: Int)
         case failureInjectionNotAllowed
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .tooShort: return "fewer than 4 header bytes"
             case let .unknownVersion(v): return "format version \(v) (expected \(InputDecoder.formatVersion))"
@@ -66,11 +66,11 @@ public struct InputDecoder {
         }
     }
 
-    public let mode: Mode
-    public init(mode: Mode) { self.mode = mode }
+    package let mode: Mode
+    package init(mode: Mode) { self.mode = mode }
 
     /// Decodes `bytes` into a program and its schedule bytes.
-    public func decode(_ bytes: [UInt8]) throws(Rejection) -> (Program, [UInt8]) {
+    package func decode(_ bytes: [UInt8]) throws(Rejection) -> (Program, [UInt8]) {
         guard bytes.count >= 4 else { throw .tooShort }
         guard bytes[0] == InputDecoder.formatVersion else { throw .unknownVersion(bytes[0]) }
         let options = bytes[1]

@@ -1,6 +1,6 @@
 /// Writes inputs in the format ``InputDecoder`` reads (format version 1): the inverse of its header
 /// and program-byte layout, for the tests and the tools that generate inputs.
-public enum InputEncoding {
+package enum InputEncoding {
     /// An input: the header, `program` (one byte per operation, see ``operation(thread:kind:argument:)``)
     /// and `schedule` (one byte per scheduling decision, or a thread plan on real threads).
     ///
@@ -8,7 +8,7 @@ public enum InputEncoding {
     ///   - cpus: CPU slots, 1...4.
     ///   - workers: logical threads besides the owner, 0...7 (each mode allows fewer).
     ///   - failingAllocation: the allocation that fails (apiSequence only), 0 for none, up to 31.
-    public static func input(
+    package static func input(
         kind: Program.RefKind, cpus: Int, twoRefs: Bool = false, workers: Int, failingAllocation: Int = 0,
         program: [UInt8], schedule: [UInt8]
     ) -> [UInt8] {
@@ -18,7 +18,7 @@ public enum InputEncoding {
     }
 
     /// A program byte: logical thread `thread` (0...7), operation kind `kind` (0...7), argument 0...3.
-    public static func operation(thread: Int, kind: Int, argument: Int = 0) -> UInt8 {
+    package static func operation(thread: Int, kind: Int, argument: Int = 0) -> UInt8 {
         precondition((0 ... 7).contains(thread) && (0 ... 7).contains(kind) && (0 ... 3).contains(argument))
         return UInt8(thread) | UInt8(kind) << 3 | UInt8(argument) << 6
     }

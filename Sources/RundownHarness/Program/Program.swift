@@ -6,12 +6,12 @@ import RundownTestKit
 /// reinitialises and finally tears everything down. The other threads are workers: they
 /// acquire, touch the protected object and release. The runner skips a worker's operations on
 /// a ref between a failed acquire and its next acquire (the object must be treated as gone).
-public struct Program: Equatable, Sendable {
+package struct Program: Equatable, Sendable {
     /// How the refs are made (the raw values are the input format's).
-    public typealias RefKind = RundownTestKit.RefKind
+    package typealias RefKind = RundownTestKit.RefKind
 
     /// One call, by one logical thread, on ref `ref`.
-    public enum Operation: Equatable, Sendable, CustomStringConvertible {
+    package enum Operation: Equatable, Sendable, CustomStringConvertible {
         case create(ref: Int)
         case acquire(ref: Int, count: Int)
         case release(ref: Int, count: Int)
@@ -23,7 +23,7 @@ public struct Program: Equatable, Sendable {
         /// Misuse programs only: initialise a ref again, possibly with too few bytes.
         case initializeAgain(ref: Int, tooSmall: Bool)
 
-        public var ref: Int {
+        package var ref: Int {
             switch self {
             case let .create(ref), let .acquire(ref, _), let .release(ref, _), let .touch(ref), let .wait(ref),
                  let .completed(ref), let .reinitialize(ref), let .destroy(ref), let .initializeAgain(ref, _):
@@ -31,7 +31,7 @@ public struct Program: Equatable, Sendable {
             }
         }
 
-        public var description: String {
+        package var description: String {
             switch self {
             case let .create(ref): return "create r\(ref)"
             case let .acquire(ref, count): return "acquire r\(ref) x\(count)"
@@ -46,17 +46,17 @@ public struct Program: Equatable, Sendable {
         }
     }
 
-    public var refKind: RefKind
+    package var refKind: RefKind
     /// Number of CPU slots of a cache-aware ref (the controlled platform's CPU count).
-    public var cpus: Int
+    package var cpus: Int
     /// Number of refs (each with its own protected object).
-    public var refCount: Int
+    package var refCount: Int
     /// Thread 0 is the owner; the rest are workers.
-    public var threads: [[Operation]]
+    package var threads: [[Operation]]
     /// Allocation number (1-based, counting the harness's pool allocations) that fails, if any.
-    public var failingAllocation: Int?
+    package var failingAllocation: Int?
 
-    public init(refKind: RefKind, cpus: Int, refCount: Int, threads: [[Operation]], failingAllocation: Int? = nil) {
+    package init(refKind: RefKind, cpus: Int, refCount: Int, threads: [[Operation]], failingAllocation: Int? = nil) {
         self.refKind = refKind
         self.cpus = cpus
         self.refCount = refCount
@@ -65,7 +65,7 @@ public struct Program: Equatable, Sendable {
     }
 
     /// A listing a person can read.
-    public var listing: String {
+    package var listing: String {
         var lines = ["program: \(refKind) refs x\(refCount), \(cpus) CPU slot(s), \(threads.count) thread(s)"
             + (failingAllocation.map { ", allocation #\($0) fails" } ?? "")]
         for (index, ops) in threads.enumerated() {

@@ -7,9 +7,9 @@ import Glibc
 
 /// The testing engine's front door, shared by the fuzz targets, the tests and the tools:
 /// bytes in, a verdict out.
-public enum Harness {
+package enum Harness {
     /// What one input did.
-    public enum Outcome {
+    package enum Outcome {
         /// The decoder refused the bytes (libFuzzer is told -1: not worth keeping).
         case rejected(InputDecoder.Rejection)
         /// The program ran and every oracle agreed.
@@ -17,18 +17,18 @@ public enum Harness {
         /// A finding.
         case failed(program: Program, trace: [TraceEvent], failure: Failure)
 
-        public var failure: Failure? {
+        package var failure: Failure? {
             if case let .failed(_, _, failure) = self { return failure }
             return nil
         }
 
-        public var isRejected: Bool {
+        package var isRejected: Bool {
             if case .rejected = self { return true }
             return false
         }
 
         /// The run's trace (empty when rejected).
-        public var trace: [TraceEvent] {
+        package var trace: [TraceEvent] {
             switch self {
             case .rejected: return []
             case let .passed(_, trace), let .failed(_, trace, _): return trace
@@ -40,7 +40,7 @@ public enum Harness {
     /// value); `.none` when unset. An unknown name is a usage error: the process prints the
     /// valid names and exits with status 64 (never a crash, which libFuzzer would record as a
     /// finding). The fuzz targets read it in `LLVMFuzzerInitialize`, before any input runs.
-    public static let selectedFault: RundownFault = {
+    package static let selectedFault: RundownFault = {
         let name = getenv(controlVariable).map { String(cString: $0) } ?? ""
         guard let fault = control(named: name) else {
             writeToStandardError(unknownControlMessage(name, source: controlVariable) + "\n")
@@ -51,24 +51,24 @@ public enum Harness {
 
     /// A fuzz target's `LLVMFuzzerInitialize`: reads the environment before any input runs, so
     /// that a bad `RUNDOWN_CONTROL` stops the process with a usage error first.
-    public static func initializeTarget() -> Int32 {
+    package static func initializeTarget() -> Int32 {
         _ = selectedFault
         return 0
     }
 
     /// The environment variable that selects a negative control.
-    public static let controlVariable = "RUNDOWN_CONTROL"
+    package static let controlVariable = "RUNDOWN_CONTROL"
 
     /// The control called `name`: `.none` for "" or "none", nil for a name that is not a control.
-    public static func control(named name: String) -> RundownFault? {
+    package static func control(named name: String) -> RundownFault? {
         name.isEmpty || name == "none" ? RundownFault.none : RundownFault.controls.first { $0.rawValue == name }
     }
 
     /// Every name ``control(named:)`` accepts.
-    public static var controlNames: [String] { ["none"] + RundownFault.controls.map(\.rawValue) }
+    package static var controlNames: [String] { ["none"] + RundownFault.controls.map(\.rawValue) }
 
     /// The one-line usage error for an unknown control name given through `source`.
-    public static func unknownControlMessage(_ name: String, source: String) -> String {
+    package static func unknownControlMessage(_ name: String, source: String) -> String {
         let close = RundownFault.controls.min { editDistance($0.rawValue, name) < editDistance($1.rawValue, name) }
             .flatMap { editDistance($0.rawValue, name) <= 3 ? $0 : nil }
         return "\(source)=\(name) is not a negative control" + (close.map { " (did you mean \($0.rawValue)?)" } ?? "")
@@ -76,13 +76,13 @@ public enum Harness {
     }
 
     /// Whether the interleaving features feed libFuzzer (`RUNDOWN_EXTRA_COUNTERS=0` turns them off).
-    public static let feedsCounters: Bool = {
+    package static let feedsCounters: Bool = {
         getenv("RUNDOWN_EXTRA_COUNTERS").map { String(cString: $0) != "0" } ?? true
     }()
 
     /// Decodes and runs one input. One run at a time per process (``OneRunAtATime``): the engine
     /// (scheduler, runner, the library's misuse interceptor) is process-wide.
-    public static func run(
+    package static func run(
         _ bytes: [UInt8], mode: InputDecoder.Mode, fault: RundownFault = .none, feedsCounters: Bool = true,
         stepBound: Int = Runner.stepBound
     ) -> Outcome {
@@ -107,7 +107,7 @@ public enum Harness {
     }
 
     /// The readable account of an outcome: the program, the interleaving as it ran, the verdict.
-    public static func report(_ outcome: Outcome, mode: InputDecoder.Mode, fault: RundownFault) -> String {
+    package static func report(_ outcome: Outcome, mode: InputDecoder.Mode, fault: RundownFault) -> String {
         switch outcome {
         case let .rejected(why):
             return "input rejected by the \(mode.rawValue) decoder: \(why)"
@@ -133,7 +133,7 @@ public enum Harness {
 
     /// The whole body of a libFuzzer target: 0 for a kept input, -1 for a rejected one; a
     /// finding prints its report and aborts, which libFuzzer records as a crash.
-    public static func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int, mode: InputDecoder.Mode) -> Int32 {
+    package static func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int, mode: InputDecoder.Mode) -> Int32 {
         let bytes = size > 0 ? Array(UnsafeBufferPointer(start: data, count: size)) : []
         let outcome = run(bytes, mode: mode, fault: selectedFault, feedsCounters: feedsCounters)
         switch outcome {
@@ -150,13 +150,13 @@ public enum Harness {
 
 extension Harness {
     /// Decodes `bytes` for a real-thread run: the Interleavings program and its thread plan.
-    public static func decodeThreads(_ bytes: [UInt8]) throws(InputDecoder.Rejection) -> (Program, ThreadPlan) {
+    package static func decodeThreads(_ bytes: [UInt8]) throws(InputDecoder.Rejection) -> (Program, ThreadPlan) {
         let (program, schedule) = try InputDecoder(mode: .interleavings).decode(bytes)
         return (program, ThreadPlan(program: program, schedule: schedule))
     }
 
     /// The body of the Threads libFuzzer target: 0 for a kept input, -1 for a rejected one.
-    public static func fuzzThreads(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    package static func fuzzThreads(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         let bytes = size > 0 ? Array(UnsafeBufferPointer(start: data, count: size)) : []
         guard let (program, plan) = try? decodeThreads(bytes) else { return -1 }
         if let problem = ThreadRunner(program: program, plan: plan).run(fault: selectedFault) {
@@ -179,7 +179,7 @@ func writeToStandardError(_ text: String) {
 
 /// The number of single-character insertions, deletions and substitutions that turn `a` into
 /// `b` (for "did you mean" hints).
-public func editDistance(_ a: String, _ b: String) -> Int {
+package func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     var previous = Array(0 ... b.count)
     for i in 1 ... max(a.count, 1) where !a.isEmpty {

@@ -6,14 +6,14 @@ import _ToolShims
 /// Runs one decoded program under the controlled scheduler against the real implementation
 /// (the library's entry points, checks included, on ``ControlledPlatform``) and judges it with
 /// the reference model, the spec's invariants and the object-lifetime oracle.
-public final class Runner {
+package final class Runner {
     /// The library's entry points on the controlled platform, for every kind of ref.
     typealias Ref = AnyRundownRef<ControlledPlatform>
 
     /// The pool tag every harness allocation is accounted to.
-    public static let tag: PoolTag = "Hrns"
+    package static let tag: PoolTag = "Hrns"
     /// Scheduling points after which a run counts as a livelock.
-    public static let stepBound = 20_000
+    package static let stepBound = 20_000
 
     /// One ref as the runner holds it.
     struct Handle {
@@ -60,15 +60,15 @@ public final class Runner {
     }
 
     /// The outcome of a run.
-    public struct RunOutcome {
-        public var failure: Failure?
-        public var trace: [TraceEvent]
+    package struct RunOutcome {
+        package var failure: Failure?
+        package var trace: [TraceEvent]
         /// Scheduling points executed.
-        public var steps: Int
+        package var steps: Int
     }
 
     /// Runs the program with `schedule`, the library switched to `fault`.
-    public func run(schedule: [UInt8], fault: RundownFault, feedsCounters: Bool = true, stepBound: Int = Runner.stepBound) -> RunOutcome {
+    package func run(schedule: [UInt8], fault: RundownFault, feedsCounters: Bool = true, stepBound: Int = Runner.stepBound) -> RunOutcome {
         if let failing = program.failingAllocation {
             RundownPool.injectFailures(.nth(failing), tag: Runner.tag)
         }

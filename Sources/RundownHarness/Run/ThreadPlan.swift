@@ -2,14 +2,14 @@
 /// it starts on, a spin before it starts, and before each of its operations a spin, a yield or
 /// a move to another CPU. The decisions are fixed by the bytes (the timing they produce is not):
 /// the same input always makes the same decisions, and the replay prints them.
-public struct ThreadPlan: Equatable, Sendable {
-    public enum Step: Equatable, Sendable, CustomStringConvertible {
+package struct ThreadPlan: Equatable, Sendable {
+    package enum Step: Equatable, Sendable, CustomStringConvertible {
         case none
         case spin(Int)
         case yield
         case moveTo(cpu: Int)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .none: return "-"
             case let .spin(n): return "spin \(n)"
@@ -19,14 +19,14 @@ public struct ThreadPlan: Equatable, Sendable {
         }
     }
 
-    public struct Thread: Equatable, Sendable {
-        public var cpu: Int
-        public var startSpin: Int
+    package struct Thread: Equatable, Sendable {
+        package var cpu: Int
+        package var startSpin: Int
         /// `steps[i]` happens just before operation `i`.
-        public var steps: [Step]
+        package var steps: [Step]
     }
 
-    public var threads: [Thread]
+    package var threads: [Thread]
 
     /// Decodes the plan for `program` from `schedule`: per thread a CPU byte and a start byte,
     /// then one byte per operation (bits 0-1: nothing, spin, yield, move; bits 2-7: amount or
@@ -37,7 +37,7 @@ public struct ThreadPlan: Equatable, Sendable {
     /// short delays and, at the top, delays long enough (about 0.1 ms) to hold a protection
     /// across another thread's wait or to come after its reinitialise, whatever the skew of
     /// the threads' start.
-    public init(program: Program, schedule: [UInt8]) {
+    package init(program: Program, schedule: [UInt8]) {
         var bytes = ScheduleBytes(schedule)
         var threads = program.threads.indices.map { index in
             Thread(cpu: bytes.next().map { Int($0) } ?? index, startSpin: Int(bytes.next() ?? 0) * 16, steps: [])
@@ -58,7 +58,7 @@ public struct ThreadPlan: Equatable, Sendable {
     }
 
     /// A listing a person can read.
-    public func listing(for program: Program) -> String {
+    package func listing(for program: Program) -> String {
         var lines = ["plan:"]
         for (index, thread) in threads.enumerated() {
             let steps = zip(program.threads[index], thread.steps).map { op, step in

@@ -13,12 +13,12 @@ import _ToolShims
 /// fields of a heap object only while protected; the owner frees it the moment its wait returns.
 /// A wait that returns early is a heap-use-after-free under AddressSanitizer; a missing
 /// acquire/release ordering is a data race under ThreadSanitizer.
-public final class ThreadRunner {
+package final class ThreadRunner {
     /// The library's entry points on the real-thread platform, for every kind of ref.
     typealias Ref = AnyRundownRef<RealThreadPlatform>
 
     /// The pool tag of every ref a real-thread run allocates.
-    public static let tag: PoolTag = "Thrd"
+    package static let tag: PoolTag = "Thrd"
 
     static let pool = ThreadPool()
 
@@ -51,7 +51,7 @@ public final class ThreadRunner {
     /// only makes the threads overlap in time; it must not order them (that would hide races).
     let arrived = Atomic<Int>(0)
 
-    public init(program: Program, plan: ThreadPlan) {
+    package init(program: Program, plan: ThreadPlan) {
         self.program = program
         self.plan = plan
         refs = Array(repeating: nil, count: program.refCount)
@@ -71,7 +71,7 @@ public final class ThreadRunner {
     /// Runs the program once; returns a description of what went wrong, or nil. Runs share the
     /// real-thread platform's settings, the pool tag (its leak check) and the thread pool, so
     /// they go one at a time (``OneRunAtATime``; a parallel test runner may start several).
-    public func run(fault: RundownFault) -> String? {
+    package func run(fault: RundownFault) -> String? {
         OneRunAtATime.run { runAlone(fault: fault) }
     }
 

@@ -2,47 +2,47 @@ import _ToolShims
 
 /// Every knob of a soak run. The defaults follow the kernel's torture tests: twice as many
 /// workers as CPUs, a statistics line at a fixed interval, stutter and shuffle on.
-public struct SoakConfiguration: Sendable, Codable, Equatable {
+package struct SoakConfiguration: Sendable, Codable, Equatable {
     /// Worker threads that acquire, use and release.
-    public var workers: Int
+    package var workers: Int
     /// Owner threads that publish objects, wait for rundown and retire or reuse them.
-    public var owners: Int
+    package var owners: Int
     /// Refs (each with its object) per owner; an owner cycles through its refs in turn.
-    public var refsPerOwner: Int
+    package var refsPerOwner: Int
     /// How long to run, in seconds (0: until stopped by a signal).
-    public var durationSeconds: Double
+    package var durationSeconds: Double
     /// Seed of every random choice (workers' and owners' generators derive from it).
-    public var seed: UInt64
+    package var seed: UInt64
     /// The implementation or negative control (see ``SoakImplementation/allNames``).
-    public var implementation: String
+    package var implementation: String
     /// Seconds between stutters (all workers pause for a tenth of it); 0 turns stutter off.
-    public var stutterSeconds: Double
+    package var stutterSeconds: Double
     /// Seconds between shuffles (workers move so that one CPU idles in turn); 0 turns it off.
-    public var shuffleSeconds: Double
+    package var shuffleSeconds: Double
     /// Share of protections released on another CPU than they were acquired on (0...1).
-    public var crossCPUReleaseShare: Double
+    package var crossCPUReleaseShare: Double
     /// One protection in this many is held for ``longHoldMicroseconds`` (0: never).
-    public var longHoldEvery: Int
+    package var longHoldEvery: Int
     /// How long a long hold lasts, in microseconds.
-    public var longHoldMicroseconds: Int
+    package var longHoldMicroseconds: Int
     /// Share of acquires that take more than one protection at once (the Ex routines).
-    public var exShare: Double
+    package var exShare: Double
     /// The largest count an Ex acquire takes (at least 2).
-    public var maxExCount: Int
+    package var maxExCount: Int
     /// Mean time an owner leaves a ref open before it waits, in microseconds.
-    public var openMicroseconds: Int
+    package var openMicroseconds: Int
     /// A wait that has not returned after this many seconds is a watchdog FAILURE.
-    public var waitTimeoutSeconds: Double
+    package var waitTimeoutSeconds: Double
     /// Seconds between statistics lines.
-    public var statsIntervalSeconds: Double
+    package var statsIntervalSeconds: Double
     /// Record each acquire's call stack, so that the watchdog can show who holds protection.
-    public var checked: Bool
+    package var checked: Bool
     /// Delay one operation of the platform seam in this many (a power of two; 0 runs the
     /// production platform itself, without jitter). See ``JitterPlatform``.
-    public var jitter: Int
+    package var jitter: Int
 
     /// The defaults for a machine with `cpus` CPUs.
-    public static func defaults(cpus: Int = Int(rundown_allowed_cpu_count())) -> SoakConfiguration {
+    package static func defaults(cpus: Int = Int(rundown_allowed_cpu_count())) -> SoakConfiguration {
         SoakConfiguration(
             workers: 2 * max(1, cpus), owners: max(2, cpus / 2), refsPerOwner: 2, durationSeconds: 60, seed: 1,
             implementation: "mixed", stutterSeconds: 5, shuffleSeconds: 3, crossCPUReleaseShare: 0.1,
@@ -51,11 +51,11 @@ public struct SoakConfiguration: Sendable, Codable, Equatable {
     }
 
     /// The implementation, parsed.
-    public var parsedImplementation: SoakImplementation? { SoakImplementation(name: implementation) }
+    package var parsedImplementation: SoakImplementation? { SoakImplementation(name: implementation) }
 
     /// What is wrong with this configuration, one line per problem, each naming the
     /// command-line option that sets the value (empty when it can run).
-    public var problems: [String] {
+    package var problems: [String] {
         var problems: [String] = []
         if parsedImplementation == nil {
             problems.append("unknown --implementation '\(implementation)'; choose one of: \(SoakImplementation.allNames.joined(separator: ", "))")
@@ -93,12 +93,12 @@ public struct SoakConfiguration: Sendable, Codable, Equatable {
     }
 
     /// `value` as a person typed it: whole numbers without ".0" (-5, not -5.0).
-    public static func number(_ value: Double) -> String {
+    package static func number(_ value: Double) -> String {
         value.isFinite && value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 
     /// The parameters as `name=value` pairs, in a fixed order, for the start and end banners.
-    public var parameterLines: [(String, String)] {
+    package var parameterLines: [(String, String)] {
         [
             ("implementation", implementation), ("workers", "\(workers)"), ("owners", "\(owners)"),
             ("refs-per-owner", "\(refsPerOwner)"), ("duration", durationSeconds == 0 ? "until stopped" : "\(durationSeconds) s"),

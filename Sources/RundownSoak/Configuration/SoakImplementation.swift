@@ -3,7 +3,7 @@ import RundownTestKit
 
 /// What a soak run hammers: the real implementation with one kind of ref or all three at once,
 /// or a deliberately broken variant (a negative control) that the run must catch.
-public enum SoakImplementation: Equatable, Sendable, CustomStringConvertible {
+package enum SoakImplementation: Equatable, Sendable, CustomStringConvertible {
     /// Every kind of ref at once, spread over the cells (the default).
     case mixed
     /// Cache-aware refs from Allocate (a slot per CPU).
@@ -19,16 +19,16 @@ public enum SoakImplementation: Equatable, Sendable, CustomStringConvertible {
     case leakOneProtection
 
     /// The name a person types for ``leakOneProtection``.
-    public static let leakName = "leak-one-protection"
+    package static let leakName = "leak-one-protection"
 
     /// Every name ``init(name:)`` accepts, real implementations first.
-    public static var allNames: [String] {
+    package static var allNames: [String] {
         ["mixed", "cache-aware", "cache-aware-caller-memory", "plain"]
             + RundownFault.controls.map(\.rawValue) + [leakName]
     }
 
     /// Parses a name from ``allNames``; nil for anything else.
-    public init?(name: String) {
+    package init?(name: String) {
         switch name {
         case "mixed": self = .mixed
         case "cache-aware": self = .cacheAware
@@ -41,7 +41,7 @@ public enum SoakImplementation: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .mixed: "mixed"
         case .cacheAware: "cache-aware"
@@ -53,13 +53,13 @@ public enum SoakImplementation: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The library fault this run turns on (`.none` for the real implementation).
-    public var fault: RundownFault {
+    package var fault: RundownFault {
         if case let .control(fault) = self { return fault }
         return .none
     }
 
     /// Whether the run must end in FAILURE to be correct (a negative control).
-    public var isControl: Bool {
+    package var isControl: Bool {
         switch self {
         case .control, .leakOneProtection: true
         default: false

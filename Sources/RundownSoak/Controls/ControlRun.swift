@@ -3,7 +3,7 @@ import _RundownShims
 import _ToolShims
 
 /// How one soak run of a negative control ended, for the controls table.
-public enum ControlOutcome: Equatable, Sendable {
+package enum ControlOutcome: Equatable, Sendable {
     /// The run caught the control: seconds from the start, and how it showed (the failure's
     /// kind, `sanitizer-report`, or `crash-signal-N`).
     case found(seconds: Double, how: String)
@@ -15,22 +15,22 @@ public enum ControlOutcome: Equatable, Sendable {
 /// executable, with `--json` into a work folder) and reads its verdict from the exit status
 /// and the decoded summary. A crash or a sanitizer report leaves no summary: its time is the
 /// child's wall-clock time.
-public struct ControlRun {
+package struct ControlRun {
     /// Why a run has no verdict; one line, then the end of the child's output.
-    public struct NoVerdict: Error, CustomStringConvertible {
-        public let description: String
+    package struct NoVerdict: Error, CustomStringConvertible {
+        package let description: String
     }
 
     /// The soak executable to start.
-    public let executable: String
+    package let executable: String
     /// Each run's --duration.
-    public let limitSeconds: Double
+    package let limitSeconds: Double
     /// Where the child's summary and output go (one pair at a time, overwritten).
-    public let workFolder: String
+    package let workFolder: String
     /// Seconds past the limit before the child is sent SIGTERM, and after that SIGKILL.
     static let graceSeconds = 60.0, killAfterSeconds = 15.0
 
-    public init(executable: String, limitSeconds: Double, workFolder: String) {
+    package init(executable: String, limitSeconds: Double, workFolder: String) {
         self.executable = executable
         self.limitSeconds = limitSeconds
         self.workFolder = workFolder
@@ -40,7 +40,7 @@ public struct ControlRun {
     /// (see ``SoakConsole/installSignalHandlers()``) ends the child too and throws.
     /// - Throws: ``NoVerdict`` when the child could not start, ran past the limit, or ended
     ///   without a verdict.
-    public func run(control: String, seed: UInt64) throws(NoVerdict) -> ControlOutcome {
+    package func run(control: String, seed: UInt64) throws(NoVerdict) -> ControlOutcome {
         let summaryPath = workFolder + "/summary.json", outputPath = workFolder + "/output.txt"
         // A summary from the run before must not count for this one (ENOENT: there is none).
         if unlink(summaryPath) != 0 && errno != ENOENT {

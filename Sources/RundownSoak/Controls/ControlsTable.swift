@@ -2,24 +2,24 @@ import Foundation
 
 /// The soak tester's column of the negative-controls table (docs/controls.md): per control,
 /// the median time to FAILURE over its runs, or how often it was found, and how it showed.
-public struct ControlsTable {
+package struct ControlsTable {
     /// One control's outcomes, in seed order (a control not found in a run is not run again,
     /// so only the last can be ``ControlOutcome/notFound``).
-    public struct Row: Sendable {
-        public var control: String
-        public var outcomes: [ControlOutcome]
-        public init(control: String, outcomes: [ControlOutcome]) {
+    package struct Row: Sendable {
+        package var control: String
+        package var outcomes: [ControlOutcome]
+        package init(control: String, outcomes: [ControlOutcome]) {
             self.control = control
             self.outcomes = outcomes
         }
     }
 
     /// Runs per control and each run's limit in seconds.
-    public let runs: Int
-    public let limitSeconds: Double
-    public var rows: [Row] = []
+    package let runs: Int
+    package let limitSeconds: Double
+    package var rows: [Row] = []
 
-    public init(runs: Int, limitSeconds: Double) {
+    package init(runs: Int, limitSeconds: Double) {
         self.runs = runs
         self.limitSeconds = limitSeconds
     }
@@ -27,10 +27,10 @@ public struct ControlsTable {
     static let header = "| control | soak (default options) | how it shows |\n|---|---|---|"
 
     /// The whole table as Markdown.
-    public var markdown: String { ([ControlsTable.header] + rows.map(line)).joined(separator: "\n") }
+    package var markdown: String { ([ControlsTable.header] + rows.map(line)).joined(separator: "\n") }
 
     /// One row: `| `control` | median | how |`.
-    public func line(_ row: Row) -> String {
+    package func line(_ row: Row) -> String {
         var seconds: [Double] = [], hows: [String] = []
         for case let .found(s, how) in row.outcomes {
             seconds.append(s)

@@ -1,4 +1,4 @@
-@_spi(RundownTools) import Rundown
+import Rundown
 
 /// One protection a worker holds: on which ref, how many, since when, and (checked mode) the
 /// stack of the acquire that took it.

@@ -11,17 +11,17 @@ import RundownTestKit
 /// hardware; jitter stretches them so that hours of soak, or seconds, reach the interleavings
 /// that a broken variant gets wrong. Everything else is ``RealThreadPlatform``: the production
 /// orderings, or the weakened ones of an ordering control.
-public enum JitterPlatform: ForwardingPlatform {
-    public typealias Base = RealThreadPlatform
+package enum JitterPlatform: ForwardingPlatform {
+    package typealias Base = RealThreadPlatform
 
     /// Jitter one call in 2^shift (set before the threads start).
     nonisolated(unsafe) static var shift: UInt32 = 6
 
-    public static func beforeWordOperation(_ operation: SeamOperation, on word: RundownWord) {
+    package static func beforeWordOperation(_ operation: SeamOperation, on word: RundownWord) {
         rundown_soak_jitter(shift)
     }
 
-    public static func beforeEventOperation(_ operation: SeamOperation, on event: RundownEventWord) {
+    package static func beforeEventOperation(_ operation: SeamOperation, on event: RundownEventWord) {
         rundown_soak_jitter(shift)
     }
 }

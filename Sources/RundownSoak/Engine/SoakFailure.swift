@@ -1,8 +1,8 @@
-@_spi(RundownTools) import Rundown
+import Rundown
 import Synchronization
 
 /// Why a soak run failed.
-public enum SoakFailureKind: String, Codable, Sendable {
+package enum SoakFailureKind: String, Codable, Sendable {
     /// A wait did not return within the timeout (a lost wake-up, a wrong count, a leaked protection).
     case watchdog
     /// A worker holding protection found the object already retired: a wait returned early.
@@ -18,13 +18,13 @@ public enum SoakFailureKind: String, Codable, Sendable {
 }
 
 /// A failure: what, where, and when (seconds since the start).
-public struct SoakFailure: Codable, Sendable, Equatable {
+package struct SoakFailure: Codable, Sendable, Equatable {
     /// Which check tripped.
-    public var kind: SoakFailureKind
+    package var kind: SoakFailureKind
     /// What went wrong and where (for a watchdog: the whole report).
-    public var message: String
+    package var message: String
     /// Seconds from the start of the run.
-    public var atSeconds: Double
+    package var atSeconds: Double
 }
 
 /// The first failure of a run; later ones are dropped (the first is the one to debug).

@@ -1,5 +1,5 @@
 import Histogram
-@_spi(RundownTools) import Rundown
+import Rundown
 import Synchronization
 import _RundownShims
 import _ToolShims

@@ -12,14 +12,14 @@ import RundownTestKit
 ///
 /// After a FAILURE the threads are not joined (some may hang forever, which is often the
 /// failure) and the shared memory is not freed: the caller reports and exits.
-public final class SoakRun {
+package final class SoakRun {
     /// The run's configuration (validated).
-    public let configuration: SoakConfiguration
+    package let configuration: SoakConfiguration
     let output: SoakOutput
     let implementation: SoakImplementation
 
     /// - Precondition: `configuration.problems` is empty.
-    public init(configuration: SoakConfiguration, output: SoakOutput) {
+    package init(configuration: SoakConfiguration, output: SoakOutput) {
         precondition(configuration.problems.isEmpty, configuration.problems.joined(separator: "; "))
         self.configuration = configuration
         self.output = output
@@ -27,7 +27,7 @@ public final class SoakRun {
     }
 
     /// Runs to the end and returns the summary.
-    public func run() -> SoakSummary {
+    package func run() -> SoakSummary {
         // A negative control runs on the engine's real-thread platform with the fault on;
         // jitter adds delays in front of that platform.
         RealThreadPlatform.fault = implementation.fault

@@ -6,17 +6,17 @@ import Glibc
 /// temporary file in the same folder that is then renamed into place, so that a reader never
 /// sees half a file. Every failure is described in one line, with the system's reason
 /// (`strerror`) and what to do.
-public enum OutputFile {
+package enum OutputFile {
     /// A file could not be written; `description` is one line: what, where and why.
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
     }
 
     /// Checks that `path` can be written the way ``write(_:to:)`` writes it, by doing it: creates
     /// (and removes) a temporary file in its folder, and creates (and removes) `path` itself
     /// unless it already exists. Returns nil when it can be written, or one line naming
     /// `option`, the problem and the fix (`example` is a file name to suggest).
-    public static func problem(writing path: String, option: String, example: String) -> String? {
+    package static func problem(writing path: String, option: String, example: String) -> String? {
         if path.isEmpty { return "\(option) was given an empty path; give a file name, e.g. \(option) \(example)" }
         if path.hasSuffix("/") { return "\(option) \(path) is a folder; give a file name inside it, e.g. \(option) \(path)\(example)" }
         var status = stat()
@@ -55,7 +55,7 @@ public enum OutputFile {
     /// Writes `data` to `path` whole: to a temporary file in the same folder, flushed to disk,
     /// then renamed over `path`.
     /// - Throws: ``Failure`` naming the step that failed and the system's reason.
-    public static func write(_ data: Data, to path: String) throws(Failure) {
+    package static func write(_ data: Data, to path: String) throws(Failure) {
         let temporary = try createTemporary(besides: path)
         do {
             try writeWhole(data, toNew: temporary)
@@ -73,7 +73,7 @@ public enum OutputFile {
     /// Writes `data` to `path` (see ``write(_:to:)``); when that fails, says why in one line on
     /// standard error and keeps the data anyway: in a new file in the temporary folder (`TMPDIR`
     /// or /tmp), or, if even that fails, on standard output. Returns true when `path` was written.
-    public static func writeOrKeep(_ data: Data, to path: String, what: String) -> Bool {
+    package static func writeOrKeep(_ data: Data, to path: String, what: String) -> Bool {
         do {
             try write(data, to: path)
             return true

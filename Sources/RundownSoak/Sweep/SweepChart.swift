@@ -2,11 +2,11 @@ import Foundation
 
 /// The sweep as a self-contained SVG line chart: worker count across, million pairs per second
 /// up, one line per contender.
-public enum SweepChart {
+package enum SweepChart {
     static let colors = ["cache-aware": "#1b7837", "plain": "#2166ac", "mutex": "#b2182b"]
 
     /// The chart of `points` with `title` on top, as a complete SVG document.
-    public static func svg(_ points: [ThroughputSweep.Point], title: String) -> String {
+    package static func svg(_ points: [ThroughputSweep.Point], title: String) -> String {
         let width = 720.0, height = 440.0
         let left = 70.0, right = 150.0, top = 50.0, bottom = 60.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom

@@ -9,24 +9,24 @@ import RundownTestKit
 /// (or lock/unlock pairs on one mutex, the baseline) for a fixed time; the sweep runs this for
 /// 1 to N workers and each implementation. The mutex is `Synchronization.Mutex` (as in
 /// rundown-bench); its lock is invisible to ThreadSanitizer, so do not sweep a TSan build.
-public enum ThroughputSweep {
+package enum ThroughputSweep {
     /// What a sweep measures: the two refs and the mutex baseline.
-    public enum Contender: String, CaseIterable, Codable, Sendable {
+    package enum Contender: String, CaseIterable, Codable, Sendable {
         case cacheAware = "cache-aware"
         case plain = "plain"
         case mutex = "mutex"
     }
 
     /// One worker count's figures.
-    public struct Point: Codable, Sendable {
+    package struct Point: Codable, Sendable {
         /// Threads doing pairs at once.
-        public var workers: Int
+        package var workers: Int
         /// Million pairs per second, per contender.
-        public var millionPairsPerSecond: [String: Double]
+        package var millionPairsPerSecond: [String: Double]
     }
 
     /// Runs the sweep, calling `progress` after each point.
-    public static func run(maxWorkers: Int, secondsPerPoint: Double, progress: (Point) -> Void) -> [Point] {
+    package static func run(maxWorkers: Int, secondsPerPoint: Double, progress: (Point) -> Void) -> [Point] {
         var points: [Point] = []
         for workers in 1 ... maxWorkers {
             var point = Point(workers: workers, millionPairsPerSecond: [:])
@@ -94,7 +94,7 @@ public enum ThroughputSweep {
 
     /// The sweep as a Markdown table: pairs per second per contender and the cache-aware ref's
     /// ratio to the plain ref and to the mutex.
-    public static func markdownTable(_ points: [Point]) -> String {
+    package static func markdownTable(_ points: [Point]) -> String {
         var lines = ["| workers | cache-aware (M pairs/s) | plain (M pairs/s) | mutex (M pairs/s) | cache-aware / plain | cache-aware / mutex |",
                      "|---:|---:|---:|---:|---:|---:|"]
         for point in points {

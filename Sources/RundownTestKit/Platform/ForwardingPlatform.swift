@@ -11,7 +11,7 @@ import Synchronization
 /// Production code never goes through here: ``Rundown/SystemPlatform`` implements the seam
 /// directly. The forwarding bodies are inlinable, so a specialised algorithm on a forwarding
 /// platform costs the base's operation plus the hook and nothing else.
-public protocol ForwardingPlatform: RundownPlatform {
+package protocol ForwardingPlatform: RundownPlatform {
     /// The platform that does the work.
     associatedtype Base: RundownPlatform = SystemPlatform
 
@@ -28,30 +28,30 @@ public protocol ForwardingPlatform: RundownPlatform {
 
 extension ForwardingPlatform {
     @inlinable @inline(__always)
-    public static func beforeWordOperation(_ operation: SeamOperation, on word: RundownWord) {}
+    package static func beforeWordOperation(_ operation: SeamOperation, on word: RundownWord) {}
 
     @inlinable @inline(__always)
-    public static func beforeEventOperation(_ operation: SeamOperation, on event: RundownEventWord) {}
+    package static func beforeEventOperation(_ operation: SeamOperation, on event: RundownEventWord) {}
 
     @inlinable @inline(__always)
-    public static func updateOrdering(_ ordering: AtomicUpdateOrdering, for operation: SeamOperation) -> AtomicUpdateOrdering {
+    package static func updateOrdering(_ ordering: AtomicUpdateOrdering, for operation: SeamOperation) -> AtomicUpdateOrdering {
         ordering
     }
 
     @inlinable @inline(__always)
-    public static func load(_ word: RundownWord, ordering: AtomicLoadOrdering) -> UInt {
+    package static func load(_ word: RundownWord, ordering: AtomicLoadOrdering) -> UInt {
         beforeWordOperation(.load, on: word)
         return Base.load(word, ordering: ordering)
     }
 
     @inlinable @inline(__always)
-    public static func store(_ word: RundownWord, _ value: UInt, ordering: AtomicStoreOrdering) {
+    package static func store(_ word: RundownWord, _ value: UInt, ordering: AtomicStoreOrdering) {
         beforeWordOperation(.store, on: word)
         Base.store(word, value, ordering: ordering)
     }
 
     @inlinable @inline(__always)
-    public static func compareExchange(
+    package static func compareExchange(
         _ word: RundownWord, expected: UInt, desired: UInt,
         successOrdering: AtomicUpdateOrdering, failureOrdering: AtomicLoadOrdering
     ) -> (exchanged: Bool, original: UInt) {
@@ -62,38 +62,38 @@ extension ForwardingPlatform {
     }
 
     @inlinable @inline(__always)
-    public static func wrappingAdd(_ word: RundownWord, _ delta: UInt, ordering: AtomicUpdateOrdering) -> UInt {
+    package static func wrappingAdd(_ word: RundownWord, _ delta: UInt, ordering: AtomicUpdateOrdering) -> UInt {
         beforeWordOperation(.wrappingAdd, on: word)
         return Base.wrappingAdd(word, delta, ordering: updateOrdering(ordering, for: .wrappingAdd))
     }
 
     @inlinable @inline(__always)
-    public static func resetEvent(_ event: RundownEventWord) {
+    package static func resetEvent(_ event: RundownEventWord) {
         beforeEventOperation(.resetEvent, on: event)
         Base.resetEvent(event)
     }
 
     @inlinable @inline(__always)
-    public static func signalEvent(_ event: RundownEventWord) {
+    package static func signalEvent(_ event: RundownEventWord) {
         beforeEventOperation(.signalEvent, on: event)
         Base.signalEvent(event)
     }
 
     @inlinable @inline(__always)
-    public static func waitForEvent(_ event: RundownEventWord) {
+    package static func waitForEvent(_ event: RundownEventWord) {
         beforeEventOperation(.waitForEvent, on: event)
         Base.waitForEvent(event)
     }
 
     @inlinable @inline(__always)
-    public static func currentCPU() -> UInt32 { Base.currentCPU() }
+    package static func currentCPU() -> UInt32 { Base.currentCPU() }
 
     @inlinable @inline(__always)
-    public static var cpuCount: Int { Base.cpuCount }
+    package static var cpuCount: Int { Base.cpuCount }
 
     @inlinable @inline(__always)
-    public static var fault: RundownFault { Base.fault }
+    package static var fault: RundownFault { Base.fault }
 
     @inlinable @inline(__always)
-    public static var isChecked: Bool { Base.isChecked }
+    package static var isChecked: Bool { Base.isChecked }
 }

@@ -1,6 +1,6 @@
 /// The operations of the platform seam (``Rundown/RundownPlatform``), as a forwarding
 /// platform's hook sees them.
-public enum SeamOperation: Sendable {
+package enum SeamOperation: Sendable {
     case load, store, compareExchange, wrappingAdd
     case resetEvent, signalEvent, waitForEvent
 }

@@ -3,7 +3,7 @@
 ///
 /// The raw values are part of the fuzz input format (the decoder reads them from the input's
 /// options byte): never renumber them.
-public enum RefKind: UInt8, Equatable, Sendable, CaseIterable {
+package enum RefKind: UInt8, Equatable, Sendable, CaseIterable {
     /// A plain one-word ref (`ExInitializeRundownProtection` on caller memory).
     case plain = 0
     /// A cache-aware ref from the pool (`ExAllocateCacheAwareRundownProtection`).
@@ -12,8 +12,8 @@ public enum RefKind: UInt8, Equatable, Sendable, CaseIterable {
     case cacheAwareCallerMemory = 2
 
     /// Whether the ref lives in memory its creator allocated (and gives back itself).
-    public var usesCallerMemory: Bool { self != .cacheAwareAllocated }
+    package var usesCallerMemory: Bool { self != .cacheAwareAllocated }
 
     /// Whether the ref has a slot per CPU.
-    public var isCacheAware: Bool { self != .plain }
+    package var isCacheAware: Bool { self != .plain }
 }

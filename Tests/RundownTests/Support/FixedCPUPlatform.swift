@@ -9,6 +9,9 @@ enum FixedCPUPlatform: ForwardingPlatform {
 
     static func currentCPU() -> UInt32 { cpu.load(ordering: .relaxed) }
     static var cpuCount: Int { 8 }
+    static var fault: RundownFault { .none }
+    /// The tests drive the algorithm on memory of their own, which the shadow does not know.
+    static var isChecked: Bool { false }
 }
 
 /// A cache-aware layout with `slots` slots in its own memory, for engine-level tests.

@@ -1,10 +1,12 @@
 /// Deliberate deviations from the algorithm, each of a kind that real ports have shipped: the
 /// negative controls that every fuzz target and soak loop must catch.
 ///
-/// A platform selects one through ``RundownPlatform/fault``. ``SystemPlatform`` always answers
-/// `.none` as a constant, so in production every fault branch folds away and none is reachable
-/// from the public API; only a testing engine's platform can turn one on.
-public enum RundownFault: String, CaseIterable, Sendable {
+/// A platform selects one through ``RundownPlatform/fault``, and only there: every platform
+/// states its choice, and ``SystemPlatform`` answers `.none` as a constant, so in production
+/// every fault branch folds away. Package access: the controls are the testing engines'
+/// business (the fuzz targets, the soak tester, the tests), never the library's users'.
+@usableFromInline
+package enum RundownFault: String, CaseIterable, Sendable {
     /// The correct algorithm.
     case none
     /// Acquire does not look at the rundown-active bit: it adds to a closed word (a marker).
@@ -42,10 +44,10 @@ public enum RundownFault: String, CaseIterable, Sendable {
     case relaxedWaiterObservation = "relaxed-waiter-observation"
 
     /// Every deliberately broken variant (all cases but `.none`).
-    public static var controls: [RundownFault] { allCases.filter { $0 != .none } }
+    package static var controls: [RundownFault] { allCases.filter { $0 != .none } }
 
     /// Whether this control only weakens a memory ordering (only real threads can catch it).
-    public var weakensOrdering: Bool {
+    package var weakensOrdering: Bool {
         self == .relaxedRelease || self == .relaxedAcquire || self == .relaxedWaiterObservation
     }
 }
