@@ -22,8 +22,12 @@ import PackageDescription
 /// headers are installed (Debian `libunwind-dev`; `ci/setup` installs it), and from glibc's
 /// `backtrace()` otherwise, so the package builds either way. `RUNDOWN_LIBUNWIND=0` forces the fallback (CI
 /// uses it to test the path a machine without libunwind takes).
-let libunwindHeaders = ["/usr/include/libunwind.h", "/usr/include/x86_64-linux-gnu/libunwind.h", "/usr/include/aarch64-linux-gnu/libunwind.h"]
-let useLibunwind = ProcessInfo.processInfo.environment["RUNDOWN_LIBUNWIND"] != "0"
+let libunwindHeaders = [
+    "/usr/include/libunwind.h", "/usr/include/x86_64-linux-gnu/libunwind.h",
+    "/usr/include/aarch64-linux-gnu/libunwind.h",
+]
+let useLibunwind =
+    ProcessInfo.processInfo.environment["RUNDOWN_LIBUNWIND"] != "0"
     && libunwindHeaders.contains { FileManager.default.fileExists(atPath: $0) }
 
 let package = Package(
@@ -53,7 +57,8 @@ let package = Package(
         .target(
             name: "_ToolShims",
             dependencies: ["_RundownShims"],
-            cSettings: useLibunwind ? [.define("RUNDOWN_HAVE_LIBUNWIND", to: "1"), .define("_GNU_SOURCE")] : [.define("_GNU_SOURCE")],
+            cSettings: useLibunwind
+                ? [.define("RUNDOWN_HAVE_LIBUNWIND", to: "1"), .define("_GNU_SOURCE")] : [.define("_GNU_SOURCE")],
             linkerSettings: useLibunwind ? [.linkedLibrary("unwind"), .linkedLibrary("dl")] : [.linkedLibrary("dl")]
         ),
         .target(name: "RundownTestKit", dependencies: ["Rundown", "_ToolShims", "_RundownShims"]),
@@ -61,10 +66,15 @@ let package = Package(
         .target(name: "Rundown", dependencies: ["_RundownShims"]),
         .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_ToolShims"]),
         // The output-file probe and the stop signals are the soak tester's (one copy for both tools).
-        .target(name: "RundownFuzz", dependencies: ["Rundown", "RundownHarness", "RundownTestKit", "RundownSoak", "_ToolShims", "_RundownShims"]),
+        .target(
+            name: "RundownFuzz",
+            dependencies: ["Rundown", "RundownHarness", "RundownTestKit", "RundownSoak", "_ToolShims", "_RundownShims"]),
         .executableTarget(
             name: "rundown-fuzz",
-            dependencies: ["Rundown", "RundownHarness", "RundownFuzz", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "Rundown", "RundownHarness", "RundownFuzz",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .target(
             name: "RundownSoak",
@@ -80,7 +90,8 @@ let package = Package(
         .testTarget(name: "RundownTests", dependencies: ["Rundown", "RundownTestKit", "_RundownShims", "_ToolShims"]),
         .testTarget(name: "RundownHarnessTests", dependencies: ["RundownHarness", "RundownTestKit", "Rundown"]),
         .testTarget(name: "RundownSoakTests", dependencies: ["RundownSoak", "Rundown"]),
-        .testTarget(name: "RundownFuzzTests", dependencies: ["RundownFuzz", "RundownHarness", "RundownTestKit", "Rundown"]),
+        .testTarget(
+            name: "RundownFuzzTests", dependencies: ["RundownFuzz", "RundownHarness", "RundownTestKit", "Rundown"]),
     ]
 )
 
@@ -91,8 +102,9 @@ let package = Package(
 if ProcessInfo.processInfo.environment["RUNDOWN_FUZZ_TARGETS"] == "1" {
     let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("FuzzTargets").path
     for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() {
-        package.targets.append(.executableTarget(
-            name: name, dependencies: ["RundownHarness"], path: "FuzzTargets/\(name)",
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+        package.targets.append(
+            .executableTarget(
+                name: name, dependencies: ["RundownHarness"], path: "FuzzTargets/\(name)",
+                swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
     }
 }

@@ -9,4 +9,6 @@ public func fuzzAPISequence(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
 
 /// Before any input: RUNDOWN_CONTROL must name a control (a typo is a usage error, not a finding).
 @_cdecl("LLVMFuzzerInitialize")
-public func initialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutableRawPointer?) -> CInt { Harness.initializeTarget() }
+public func initialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutableRawPointer?) -> CInt {
+    Harness.initializeTarget()
+}

@@ -30,7 +30,10 @@ struct BenchOptions {
                 print(usage)
                 exit(0)
             default:
-                FileHandle.standardError.write(Data("rundown-bench: unknown argument '\(argument)'; the only options are --quick and --help\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "rundown-bench: unknown argument '\(argument)'; the only options are --quick and --help\n".utf8)
+                )
                 exit(64)
             }
         }

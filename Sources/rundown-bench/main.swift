@@ -18,7 +18,7 @@ let runs = quick ? 3 : 7
 /// Median wall-clock seconds of `runs` executions of `body`.
 func medianSeconds(_ body: () -> Void) -> Double {
     var samples: [Double] = []
-    for _ in 0 ..< runs {
+    for _ in 0..<runs {
         let start = ContinuousClock.now
         body()
         let elapsed = ContinuousClock.now - start
@@ -80,7 +80,7 @@ final class HandWrittenPlain: Contender, @unchecked Sendable {
 
 @inline(never)
 func loop<C: Contender>(_ pairs: Int, _ contender: C) {
-    for _ in 0 ..< pairs {
+    for _ in 0..<pairs {
         if !contender.acquire() { fatalError("acquire failed on a live ref") }
         contender.release()
     }
@@ -116,7 +116,7 @@ func nsPerPairInTurns(_ timers: [() -> Double]) -> [Double] {
     pin(to: 0)
     defer { unpin() }
     var samples = Array(repeating: [Double](), count: timers.count)
-    for _ in 0 ..< runs {
+    for _ in 0..<runs {
         for (index, timer) in timers.enumerated() { samples[index].append(timer()) }
     }
     return samples.map { $0.sorted()[$0.count / 2] / Double(pairsPerRun) * 1e9 }
@@ -129,7 +129,7 @@ func pairsPerSecond<C: Contender>(threads: Int, _ contender: C) -> Double {
         let ready = DispatchGroup()
         let done = DispatchGroup()
         let go = DispatchSemaphore(value: 0)
-        for index in 0 ..< threads {
+        for index in 0..<threads {
             ready.enter()
             done.enter()
             let thread = Thread {
@@ -142,7 +142,7 @@ func pairsPerSecond<C: Contender>(threads: Int, _ contender: C) -> Double {
             thread.start()
         }
         ready.wait()
-        for _ in 0 ..< threads { go.signal() }
+        for _ in 0..<threads { go.signal() }
         done.wait()
     }
     return Double(perThread * threads) / seconds
@@ -153,13 +153,19 @@ func pairsPerSecond<C: Contender>(threads: Int, _ contender: C) -> Double {
 let bare = BareAtomic()
 let hand = HandWrittenPlain()
 let plain = RundownRef()
-guard let cacheAware = CacheAwareRundownRef(tag: "Bnch") else { fatalError("could not allocate the benchmark's cache-aware ref") }
+guard let cacheAware = CacheAwareRundownRef(tag: "Bnch") else {
+    fatalError("could not allocate the benchmark's cache-aware ref")
+}
 let mutex = MutexCounter()
 
-print("rundown-bench: \(runs) runs of \(pairsPerRun) pairs, median; \(ProcessInfo.processInfo.activeProcessorCount) CPUs, checked mode \(RundownChecking.isEnabled ? "ON (figures are not production figures)" : "off")")
+print(
+    "rundown-bench: \(runs) runs of \(pairsPerRun) pairs, median; \(ProcessInfo.processInfo.activeProcessorCount) CPUs, checked mode \(RundownChecking.isEnabled ? "ON (figures are not production figures)" : "off")"
+)
 print("")
 print("single thread                       ns/pair   vs floor")
-let singleThreaded = nsPerPairInTurns([{ seconds(bare) }, { seconds(hand) }, { seconds(plain) }, { seconds(cacheAware) }])
+let singleThreaded = nsPerPairInTurns([
+    { seconds(bare) }, { seconds(hand) }, { seconds(plain) }, { seconds(cacheAware) },
+])
 let (floor, handNs, plainNs, cacheNs) = (singleThreaded[0], singleThreaded[1], singleThreaded[2], singleThreaded[3])
 func row(_ name: String, _ ns: Double) {
     print(name.padding(toLength: 34, withPad: " ", startingAt: 0), String(format: "%8.2f   %6.2fx", ns, ns / floor))
@@ -180,10 +186,14 @@ for threads in threadCounts {
     cacheAwareRate[threads] = pairsPerSecond(threads: threads, cacheAware)
     plainRate[threads] = pairsPerSecond(threads: threads, plain)
     mutexRate[threads] = pairsPerSecond(threads: threads, mutex)
-    print(String(format: "%7d   %21.1f %10.1f %10.1f", threads,
-                 cacheAwareRate[threads]! / 1e6, plainRate[threads]! / 1e6, mutexRate[threads]! / 1e6))
+    print(
+        String(
+            format: "%7d   %21.1f %10.1f %10.1f", threads,
+            cacheAwareRate[threads]! / 1e6, plainRate[threads]! / 1e6, mutexRate[threads]! / 1e6))
 }
 print("")
 print(String(format: "cache-aware pair vs floor: %.2fx (target <= 1.5x)", cacheNs / floor))
-print(String(format: "2 threads vs 1: cache-aware %.2fx (target >= 1.8x), plain %.2fx, mutex %.2fx",
-             cacheAwareRate[2]! / cacheAwareRate[1]!, plainRate[2]! / plainRate[1]!, mutexRate[2]! / mutexRate[1]!))
+print(
+    String(
+        format: "2 threads vs 1: cache-aware %.2fx (target >= 1.8x), plain %.2fx, mutex %.2fx",
+        cacheAwareRate[2]! / cacheAwareRate[1]!, plainRate[2]! / plainRate[1]!, mutexRate[2]! / mutexRate[1]!))

@@ -34,14 +34,21 @@ struct RundownFuzzCommand: ParsableCommand {
 
 /// Options every command that runs targets shares.
 struct ControlOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Run against this negative control (default: $RUNDOWN_CONTROL, or none).", valueName: "control"))
+    @Option(
+        help: ArgumentHelp(
+            "Run against this negative control (default: $RUNDOWN_CONTROL, or none).", valueName: "control"))
     var control: String?
 
     /// The control: the option, else the environment, validated.
     func fault() throws -> RundownFault {
-        let (name, source) = control.map { ($0, "--control") }
-            ?? (ProcessInfo.processInfo.environment[Harness.controlVariable].map { ($0, Harness.controlVariable) } ?? ("", ""))
-        guard let fault = Harness.control(named: name) else { throw ValidationError(Harness.unknownControlMessage(name, source: source)) }
+        let (name, source) =
+            control.map { ($0, "--control") }
+            ?? (ProcessInfo.processInfo.environment[Harness.controlVariable].map { ($0, Harness.controlVariable) } ?? (
+                "", ""
+            ))
+        guard let fault = Harness.control(named: name) else {
+            throw ValidationError(Harness.unknownControlMessage(name, source: source))
+        }
         return fault
     }
 }
@@ -67,11 +74,15 @@ func show(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").u
 /// Seconds for a campaign: a whole number from 1 second to a week. Parsed unconditionally, so
 /// that `--time -5` gets this message instead of ArgumentParser's "missing value".
 struct Seconds: ParsableArguments {
-    @Option(name: .customLong("time"), parsing: .unconditional, help: ArgumentHelp("Seconds per target.", valueName: "seconds"))
+    @Option(
+        name: .customLong("time"), parsing: .unconditional,
+        help: ArgumentHelp("Seconds per target.", valueName: "seconds"))
     var value: Int = 60
 
     func validate() throws {
-        guard (1 ... 604_800).contains(value) else { throw ValidationError("--time must be a whole number of seconds from 1 to 604800 (got \(value))") }
+        guard (1...604_800).contains(value) else {
+            throw ValidationError("--time must be a whole number of seconds from 1 to 604800 (got \(value))")
+        }
     }
 }
 
@@ -89,21 +100,25 @@ extension RundownFuzzCommand {
                 // The default command takes the first word that is not a command as a target.
                 if let unknown = targets.first(where: { name in !FuzzTarget.all.contains { $0.name == name } }) {
                     let commands = RundownFuzzCommand.configuration.subcommands.map { $0._commandName }
-                    throw UsageError("'\(unknown)' is neither a command nor a target"
-                        + (FuzzTarget.suggestion(for: unknown).map { " (did you mean \($0.name)?)" } ?? "")
-                        + "; commands: \(commands.joined(separator: ", ")); targets: \(FuzzTarget.all.map(\.name).joined(separator: ", "))")
+                    throw UsageError(
+                        "'\(unknown)' is neither a command nor a target"
+                            + (FuzzTarget.suggestion(for: unknown).map { " (did you mean \($0.name)?)" } ?? "")
+                            + "; commands: \(commands.joined(separator: ", ")); targets: \(FuzzTarget.all.map(\.name).joined(separator: ", "))"
+                    )
                 }
                 let chosen = try FuzzTarget.selection(targets)
                 let fault = try control.fault()
                 let stop = StopSignal.install()
                 try FuzzBuild(workspace: workspace).run(targets: chosen, stop: stop, log: say)
-                try runCampaign(workspace: workspace, targets: chosen, seconds: seconds.value, control: fault, stop: stop)
+                try runCampaign(
+                    workspace: workspace, targets: chosen, seconds: seconds.value, control: fault, stop: stop)
             }
         }
     }
 
     struct Run: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Fuzz targets already built (ci/fuzz build) and print the recap.")
+        static let configuration = CommandConfiguration(
+            abstract: "Fuzz targets already built (ci/fuzz build) and print the recap.")
         @OptionGroup var seconds: Seconds
         @OptionGroup var control: ControlOptions
         @Argument(help: "Targets (default: all).") var targets: [String] = []
@@ -112,32 +127,40 @@ extension RundownFuzzCommand {
             try reportingErrors {
                 let workspace = try Workspace.current()
                 let chosen = try FuzzTarget.selection(targets)
-                try runCampaign(workspace: workspace, targets: chosen, seconds: seconds.value, control: try control.fault(), stop: StopSignal.install())
+                try runCampaign(
+                    workspace: workspace, targets: chosen, seconds: seconds.value, control: try control.fault(),
+                    stop: StopSignal.install())
             }
         }
     }
 
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Build the targets (libFuzzer + their sanitizer, release) and check the build carries the sanitizer and the coverage counters.")
+            abstract:
+                "Build the targets (libFuzzer + their sanitizer, release) and check the build carries the sanitizer and the coverage counters."
+        )
         @Argument(help: "Targets (default: all).") var targets: [String] = []
 
         func run() throws {
             try reportingErrors {
-                try FuzzBuild(workspace: try Workspace.current()).run(targets: try FuzzTarget.selection(targets), stop: StopSignal.install(), log: say)
+                try FuzzBuild(workspace: try Workspace.current()).run(
+                    targets: try FuzzTarget.selection(targets), stop: StopSignal.install(), log: say)
             }
         }
     }
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run each target once over its committed corpus (no mutation); Threads-tsan also checks Corpus/ThreadsControls.")
+            abstract:
+                "Run each target once over its committed corpus (no mutation); Threads-tsan also checks Corpus/ThreadsControls."
+        )
         @OptionGroup var control: ControlOptions
         @Argument(help: "Targets (default: all).") var targets: [String] = []
 
         func run() throws {
             try reportingErrors {
-                let check = CorpusCheck(workspace: try Workspace.current(), control: try control.fault(), stop: StopSignal.install())
+                let check = CorpusCheck(
+                    workspace: try Workspace.current(), control: try control.fault(), stop: StopSignal.install())
                 try check.run(targets: try FuzzTarget.selection(targets), log: say)
             }
         }
@@ -145,7 +168,9 @@ extension RundownFuzzCommand {
 
     struct Merge: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add the working corpora's new inputs to Corpus/<Name>/, minimised, keeping every coverage feature (the only command that writes Corpus/).")
+            abstract:
+                "Add the working corpora's new inputs to Corpus/<Name>/, minimised, keeping every coverage feature (the only command that writes Corpus/)."
+        )
         @Argument(help: "Targets (default: all).") var targets: [String] = []
 
         func run() throws {
@@ -161,14 +186,17 @@ extension RundownFuzzCommand {
     }
 
     struct Minimize: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Shrink a finding with libFuzzer's crash minimiser (writes FILE.min).")
+        static let configuration = CommandConfiguration(
+            abstract: "Shrink a finding with libFuzzer's crash minimiser (writes FILE.min).")
         @OptionGroup var control: ControlOptions
         @Argument(help: "The target the finding is for.") var target: String
         @Argument(help: "The finding.") var file: String
 
         func run() throws {
             try reportingErrors {
-                let minimizer = CrashMinimizer(workspace: try Workspace.current(), target: try FuzzTarget.named(target), control: try control.fault())
+                let minimizer = CrashMinimizer(
+                    workspace: try Workspace.current(), target: try FuzzTarget.named(target),
+                    control: try control.fault())
                 show(try minimizer.run(file: file, stop: StopSignal.install()))
             }
         }
@@ -176,7 +204,9 @@ extension RundownFuzzCommand {
 
     struct Replay: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print what inputs do: the program, the interleaving (or the real-thread plan) and the verdict with its reason.")
+            abstract:
+                "Print what inputs do: the program, the interleaving (or the real-thread plan) and the verdict with its reason."
+        )
         @OptionGroup var control: ControlOptions
         @Flag(help: "One line per input instead of the whole trace.") var quiet = false
         @Flag(help: "Run every input twice and fail if the two runs differ (determinism).") var twice = false
@@ -190,7 +220,9 @@ extension RundownFuzzCommand {
 
         func run() throws {
             try reportingErrors {
-                var replay = RundownFuzz.Replay(workspace: try Workspace.current(), target: try FuzzTarget.named(target), control: try control.fault())
+                var replay = RundownFuzz.Replay(
+                    workspace: try Workspace.current(), target: try FuzzTarget.named(target),
+                    control: try control.fault())
                 replay.quiet = quiet
                 replay.twice = twice
                 replay.planOnly = planOnly
@@ -209,40 +241,62 @@ extension RundownFuzzCommand {
             if targets { return FuzzTarget.all.forEach { show($0.name) } }
             if controls { return RundownFault.controls.forEach { show($0.rawValue) } }
             show("targets:")
-            show(Table.render(FuzzTarget.all.map { ["  " + $0.name, $0.binaryPath, $0.summary] }).joined(separator: "\n"))
+            show(
+                Table.render(FuzzTarget.all.map { ["  " + $0.name, $0.binaryPath, $0.summary] }).joined(separator: "\n")
+            )
             show("negative controls (RUNDOWN_CONTROL or --control):")
-            show(Table.render(RundownFault.controls.map {
-                ["  " + $0.rawValue, $0.weakensOrdering ? "weakens an ordering: only real threads under TSan see it" : "breaks the schedule logic"]
-            }).joined(separator: "\n"))
+            show(
+                Table.render(
+                    RundownFault.controls.map {
+                        [
+                            "  " + $0.rawValue,
+                            $0.weakensOrdering
+                                ? "weakens an ordering: only real threads under TSan see it"
+                                : "breaks the schedule logic",
+                        ]
+                    }
+                ).joined(separator: "\n"))
         }
     }
 
     struct ControlsTable: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Every negative control against every target from an empty corpus: median time to the first finding.",
-            discussion: "Writes the table to --out (default: findings/controls-table/<UTC time>/table.md) and prints it; docs/controls.md is updated by hand from it.")
+            abstract:
+                "Every negative control against every target from an empty corpus: median time to the first finding.",
+            discussion:
+                "Writes the table to --out (default: findings/controls-table/<UTC time>/table.md) and prints it; docs/controls.md is updated by hand from it."
+        )
         @Option(parsing: .unconditional, help: "Runs per cell (seeds 1...N).") var runs = 5
-        @Option(parsing: .unconditional, help: "Seconds each run may take (twice that for ordering controls on real threads).") var limit = 60
+        @Option(
+            parsing: .unconditional,
+            help: "Seconds each run may take (twice that for ordering controls on real threads).") var limit = 60
         @Option(help: "Comma-separated controls (default: all).") var controls: String?
-        @Option(help: "Comma-separated columns (default: all; see the error message for the names).") var targets: String?
+        @Option(help: "Comma-separated columns (default: all; see the error message for the names).") var targets:
+            String?
         @Option(help: "Also write the table to this file.") var out: String?
 
         func validate() throws {
-            guard (1 ... 100).contains(runs) else { throw ValidationError("--runs must be 1...100 (got \(runs))") }
-            guard (1 ... 86_400).contains(limit) else { throw ValidationError("--limit must be 1...86400 seconds (got \(limit))") }
+            guard (1...100).contains(runs) else { throw ValidationError("--runs must be 1...100 (got \(runs))") }
+            guard (1...86_400).contains(limit) else {
+                throw ValidationError("--limit must be 1...86400 seconds (got \(limit))")
+            }
         }
 
         func run() throws {
             try reportingErrors {
                 let workspace = try Workspace.current()
                 let names = controls.map { $0.split(separator: ",").map(String.init) } ?? []
-                let chosen = try names.isEmpty ? RundownFault.controls : names.map { name in
-                    guard let fault = Harness.control(named: name), fault != .none else {
-                        throw UsageError(Harness.unknownControlMessage(name, source: "--controls"))
+                let chosen =
+                    try names.isEmpty
+                    ? RundownFault.controls
+                    : names.map { name in
+                        guard let fault = Harness.control(named: name), fault != .none else {
+                            throw UsageError(Harness.unknownControlMessage(name, source: "--controls"))
+                        }
+                        return fault
                     }
-                    return fault
-                }
-                let columns = try RundownFuzz.ControlsTable.Column.selection(targets.map { $0.split(separator: ",").map(String.init) } ?? [])
+                let columns = try RundownFuzz.ControlsTable.Column.selection(
+                    targets.map { $0.split(separator: ",").map(String.init) } ?? [])
                 let artifacts = "findings/controls-table/\(Workspace.stamp())"
                 let destination = out ?? "\(artifacts)/table.md"
                 if let out, let problem = OutputFile.problem(writing: out, option: "--out", example: "controls.md") {
@@ -251,7 +305,8 @@ extension RundownFuzzCommand {
                 try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
                 say("ci/fuzz controls-table: findings and logs under \(artifacts)")
                 let table = try RundownFuzz.ControlsTable(
-                    workspace: workspace, runs: runs, limit: limit, controls: chosen, columns: columns, stop: StopSignal.install()
+                    workspace: workspace, runs: runs, limit: limit, controls: chosen, columns: columns,
+                    stop: StopSignal.install()
                 ).run(artifacts: artifacts, log: say)
                 show(table)
                 do {
@@ -271,12 +326,15 @@ extension RundownFuzzCommand {
         @Option(parsing: .unconditional, help: "Generated inputs.") var count = 20_000
 
         func validate() throws {
-            guard (1 ... 1_000_000).contains(count) else { throw ValidationError("--count must be 1...1000000 (got \(count))") }
+            guard (1...1_000_000).contains(count) else {
+                throw ValidationError("--count must be 1...1000000 (got \(count))")
+            }
         }
 
         func run() throws {
             try reportingErrors {
-                let measurement = RundownFuzz.Throughput(workspace: try Workspace.current(), target: try FuzzTarget.named(target), count: count)
+                let measurement = RundownFuzz.Throughput(
+                    workspace: try Workspace.current(), target: try FuzzTarget.named(target), count: count)
                 show(try measurement.run(stop: StopSignal.install()))
             }
         }
@@ -284,7 +342,8 @@ extension RundownFuzzCommand {
 
     struct Clean: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Drop the working corpora (.fuzz/): the inputs campaigns kept that `merge` did not add to Corpus/.")
+            abstract:
+                "Drop the working corpora (.fuzz/): the inputs campaigns kept that `merge` did not add to Corpus/.")
 
         func run() throws {
             try reportingErrors {
@@ -299,8 +358,12 @@ extension RundownFuzzCommand {
 }
 
 /// Runs a campaign, prints its recap and exits with its status.
-func runCampaign(workspace: Workspace, targets: [FuzzTarget], seconds: Int, control: RundownFault, stop: StopSignal) throws {
-    let recap = try RundownFuzz.Campaign(workspace: workspace, targets: targets, seconds: seconds, control: control, stop: stop).run(log: say)
+func runCampaign(workspace: Workspace, targets: [FuzzTarget], seconds: Int, control: RundownFault, stop: StopSignal)
+    throws
+{
+    let recap = try RundownFuzz.Campaign(
+        workspace: workspace, targets: targets, seconds: seconds, control: control, stop: stop
+    ).run(log: say)
     show(recap.lines.joined(separator: "\n"))
     let status = recap.exitStatus(interruptedStatus: stop.isRequested ? stop.exitStatus : 130)
     if status != 0 { throw ExitCode(status) }

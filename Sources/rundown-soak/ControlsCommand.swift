@@ -6,7 +6,8 @@ import RundownSoak
 struct ControlsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "controls",
-        abstract: "Run every negative control through the soak (default options) and print the soak's column of docs/controls.md.",
+        abstract:
+            "Run every negative control through the soak (default options) and print the soak's column of docs/controls.md.",
         discussion: """
             Each run is a child process of this executable (`run --implementation <control> \
             --duration <limit> --seed <n> --json <temporary file>`), seeds 1 to --runs; a control \
@@ -21,11 +22,19 @@ struct ControlsCommand: ParsableCommand {
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Runs per control (seeds 1 to n), 1 to 1000.", valueName: "n"))
     var runs = 5
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds each run may take (its --duration), more than 0, at most 86400.", valueName: "seconds"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Seconds each run may take (its --duration), more than 0, at most 86400.", valueName: "seconds"))
     var limit: Double = 60
-    @Option(help: ArgumentHelp("Only these controls, comma-separated (default: every control `rundown-soak list` names).", valueName: "names"))
+    @Option(
+        help: ArgumentHelp(
+            "Only these controls, comma-separated (default: every control `rundown-soak list` names).",
+            valueName: "names"))
     var controls: String?
-    @Option(help: ArgumentHelp("Also write the table to this file (checked by creating it before the first run).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Also write the table to this file (checked by creating it before the first run).", valueName: "file"))
     var out: String?
 
     /// Every negative control, in `list` order.
@@ -39,21 +48,31 @@ struct ControlsCommand: ParsableCommand {
     func validate() throws {
         var problems: [String] = []
         if runs < 1 || runs > 1000 { problems.append("--runs must be 1...1000 (got \(runs))") }
-        if !(limit > 0 && limit <= 86400) { problems.append("--limit must be more than 0 and at most 86400 seconds (got \(SoakConfiguration.number(limit)))") }
-        for name in chosen where !ControlsCommand.allControls.contains(name) {
-            problems.append("--controls: '\(name)' is not a negative control; choose from: \(ControlsCommand.allControls.joined(separator: ", "))")
+        if !(limit > 0 && limit <= 86400) {
+            problems.append(
+                "--limit must be more than 0 and at most 86400 seconds (got \(SoakConfiguration.number(limit)))")
         }
-        if let out, let problem = OutputFile.problem(writing: out, option: "--out", example: "controls.md") { problems.append(problem) }
+        for name in chosen where !ControlsCommand.allControls.contains(name) {
+            problems.append(
+                "--controls: '\(name)' is not a negative control; choose from: \(ControlsCommand.allControls.joined(separator: ", "))"
+            )
+        }
+        if let out, let problem = OutputFile.problem(writing: out, option: "--out", example: "controls.md") {
+            problems.append(problem)
+        }
         if !problems.isEmpty { throw ValidationError(problems.joined(separator: "\n")) }
     }
 
     func run() throws {
         if let problem = SoakConsole.installSignalHandlers() {
-            SoakConsole.error("rundown-soak controls: \(problem); a stop signal will end it without stopping the current child\n")
+            SoakConsole.error(
+                "rundown-soak controls: \(problem); a stop signal will end it without stopping the current child\n")
         }
         let executable: String
         do { executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") } catch {
-            SoakConsole.error("rundown-soak controls: cannot find this executable's path in /proc/self/exe: \(error.localizedDescription)\n")
+            SoakConsole.error(
+                "rundown-soak controls: cannot find this executable's path in /proc/self/exe: \(error.localizedDescription)\n"
+            )
             throw ExitCode.failure
         }
         let work = try workFolder()
@@ -62,7 +81,7 @@ struct ControlsCommand: ParsableCommand {
         var table = ControlsTable(runs: runs, limitSeconds: limit)
         for control in chosen {
             var row = ControlsTable.Row(control: control, outcomes: [])
-            for seed in 1 ... UInt64(runs) {
+            for seed in 1...UInt64(runs) {
                 do {
                     let outcome = try runner.run(control: control, seed: seed)
                     row.outcomes.append(outcome)
@@ -89,7 +108,9 @@ struct ControlsCommand: ParsableCommand {
         let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array("\(base)/rundown-soak-controls-XXXXXX".utf8CString)
         guard mkdtemp(&template) != nil else {
-            SoakConsole.error("rundown-soak controls: cannot create a work folder in \(base): \(String(cString: strerror(errno))); set TMPDIR to a writable folder\n")
+            SoakConsole.error(
+                "rundown-soak controls: cannot create a work folder in \(base): \(String(cString: strerror(errno))); set TMPDIR to a writable folder\n"
+            )
             throw ExitCode.failure
         }
         return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }

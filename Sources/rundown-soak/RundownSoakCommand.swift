@@ -8,7 +8,8 @@ import RundownSoak
 struct RundownSoakCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rundown-soak",
-        abstract: "Endurance runs for rundown protection: many owners and workers on every CPU, for as long as you like.",
+        abstract:
+            "Endurance runs for rundown protection: many owners and workers on every CPU, for as long as you like.",
         discussion: """
             Exit status: 0 SUCCESS, 1 FAILURE, 130 when SIGINT ended the run (143 for SIGTERM), \
             64 for bad options (refused before anything runs), 74 when an output file could not \

@@ -6,15 +6,27 @@ import RundownSoak
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
-        abstract: "Throughput against worker count (1 to 2 x CPUs) for the cache-aware ref, the plain ref and a mutex; prints a table, writes a chart.")
+        abstract:
+            "Throughput against worker count (1 to 2 x CPUs) for the cache-aware ref, the plain ref and a mutex; prints a table, writes a chart."
+    )
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds each point runs (more than 0, at most 3600).", valueName: "seconds"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Seconds each point runs (more than 0, at most 3600).", valueName: "seconds"))
     var secondsPerPoint: Double = 1
-    @Option(parsing: .unconditional, help: ArgumentHelp("Largest worker count, 1 to 1024 (default: 2 x the CPUs this process may use).", valueName: "count"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Largest worker count, 1 to 1024 (default: 2 x the CPUs this process may use).", valueName: "count"))
     var maxWorkers: Int?
-    @Option(help: ArgumentHelp("Write the chart as SVG to this file (checked by creating it before the sweep starts).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the chart as SVG to this file (checked by creating it before the sweep starts).", valueName: "file"))
     var svg: String?
-    @Option(help: ArgumentHelp("Write the table as Markdown to this file (checked by creating it before the sweep starts).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the table as Markdown to this file (checked by creating it before the sweep starts).",
+            valueName: "file"))
     var markdown: String?
     @Option(help: "Describes the machine in the chart's title, e.g. \"2-core VM\".")
     var label: String?
@@ -24,11 +36,18 @@ struct SweepCommand: ParsableCommand {
     func validate() throws {
         var problems: [String] = []
         if !(secondsPerPoint > 0 && secondsPerPoint <= 3600) {
-            problems.append("--seconds-per-point must be more than 0 and at most 3600 (got \(SoakConfiguration.number(secondsPerPoint)))")
+            problems.append(
+                "--seconds-per-point must be more than 0 and at most 3600 (got \(SoakConfiguration.number(secondsPerPoint)))"
+            )
         }
-        if let maxWorkers, maxWorkers < 1 || maxWorkers > 1024 { problems.append("--max-workers must be 1...1024 (got \(maxWorkers))") }
-        if let svg, let problem = OutputFile.problem(writing: svg, option: "--svg", example: "sweep.svg") { problems.append(problem) }
-        if let markdown, let problem = OutputFile.problem(writing: markdown, option: "--markdown", example: "sweep.md") {
+        if let maxWorkers, maxWorkers < 1 || maxWorkers > 1024 {
+            problems.append("--max-workers must be 1...1024 (got \(maxWorkers))")
+        }
+        if let svg, let problem = OutputFile.problem(writing: svg, option: "--svg", example: "sweep.svg") {
+            problems.append(problem)
+        }
+        if let markdown, let problem = OutputFile.problem(writing: markdown, option: "--markdown", example: "sweep.md")
+        {
             problems.append(problem)
         }
         if !problems.isEmpty { throw ValidationError(problems.joined(separator: "\n")) }
@@ -47,8 +66,15 @@ struct SweepCommand: ParsableCommand {
         let table = ThroughputSweep.markdownTable(points)
         SoakConsole.out(table + "\n")
         var written = true
-        if let svg { written = OutputFile.writeOrKeep(Data(SweepChart.svg(points, title: title).utf8), to: svg, what: "the chart") && written }
-        if let markdown { written = OutputFile.writeOrKeep(Data("\(title)\n\n\(table)\n".utf8), to: markdown, what: "the table") && written }
+        if let svg {
+            written =
+                OutputFile.writeOrKeep(Data(SweepChart.svg(points, title: title).utf8), to: svg, what: "the chart")
+                && written
+        }
+        if let markdown {
+            written =
+                OutputFile.writeOrKeep(Data("\(title)\n\n\(table)\n".utf8), to: markdown, what: "the table") && written
+        }
         if !written { throw ExitCode(74) }
     }
 }

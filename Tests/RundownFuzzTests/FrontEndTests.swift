@@ -5,7 +5,8 @@ import RundownHarness
 import Testing
 
 /// The repository's root, found from this file's path.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
 
 @Suite("front-end catalogue")
 struct CatalogueTests {
@@ -14,7 +15,9 @@ struct CatalogueTests {
         let folders = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot + "/FuzzTargets").sorted()
         #expect(folders == FuzzTarget.products.sorted())
         for target in FuzzTarget.all {
-            #expect(FileManager.default.fileExists(atPath: repositoryRoot + "/Corpus/" + target.corpusName), "\(target.name) has no committed corpus")
+            #expect(
+                FileManager.default.fileExists(atPath: repositoryRoot + "/Corpus/" + target.corpusName),
+                "\(target.name) has no committed corpus")
         }
     }
 
@@ -49,20 +52,23 @@ struct CatalogueTests {
 struct LibFuzzerFilesTests {
     @Test("an options file: sections become flags and sanitizer options; the caller's options win")
     func options() throws {
-        let options = try TargetOptions(parsing: """
-            [libfuzzer]
-            # a comment
-            timeout = 5
-            max_len=256
+        let options = try TargetOptions(
+            parsing: """
+                [libfuzzer]
+                # a comment
+                timeout = 5
+                max_len=256
 
-            [asan]
-            detect_leaks = 0
-            """, file: "x.options")
+                [asan]
+                detect_leaks = 0
+                """, file: "x.options")
         #expect(options.libFuzzerFlags == ["-timeout=5", "-max_len=256"])
         #expect(options.libFuzzer("timeout") == "5")
         let target = try FuzzTarget.named("Misuse")
         #expect(options.environment(for: target, inheriting: [:])["ASAN_OPTIONS"] == "detect_leaks=0")
-        #expect(options.environment(for: target, inheriting: ["ASAN_OPTIONS": "verbosity=1"])["ASAN_OPTIONS"] == "detect_leaks=0:verbosity=1")
+        #expect(
+            options.environment(for: target, inheriting: ["ASAN_OPTIONS": "verbosity=1"])["ASAN_OPTIONS"]
+                == "detect_leaks=0:verbosity=1")
         #expect(options.environment(for: try FuzzTarget.named("Threads-tsan"), inheriting: [:])["TSAN_OPTIONS"] == "")
         #expect(throws: UsageError.self) { try TargetOptions(parsing: "timeout = 5", file: "x.options") }
         #expect(throws: UsageError.self) { try TargetOptions(parsing: "[libfuzzer]\njunk", file: "x.options") }
@@ -78,18 +84,19 @@ struct LibFuzzerFilesTests {
 
     @Test("a libFuzzer log: final statistics, last status line, the finding")
     func log() {
-        let log = LibFuzzerLog(parsing: """
-            INFO: Seed: 1
-            #2	INITED cov: 100 ft: 200 corp: 1/1b exec/s: 0 rss: 30Mb
-            #300	NEW    cov: 120 ft: 260 corp: 4/40b lim: 4 exec/s: 0 rss: 31Mb L: 3/4 MS: 1 ChangeBit-
-            verdict: FAIL (misuse, control none): DEADLOCK
-            ==rundown-harness== FINDING deadlock: DEADLOCK: no thread can run; blocked in a wait: T1, T2
-            ==123== ERROR: libFuzzer: deadly signal
-            artifact_prefix='findings/Misuse/'; Test unit written to findings/Misuse/crash-abc
-            stat::number_of_executed_units: 1234
-            stat::average_exec_per_sec:     617
-            stat::new_units_added:          3
-            """)
+        let log = LibFuzzerLog(
+            parsing: """
+                INFO: Seed: 1
+                #2	INITED cov: 100 ft: 200 corp: 1/1b exec/s: 0 rss: 30Mb
+                #300	NEW    cov: 120 ft: 260 corp: 4/40b lim: 4 exec/s: 0 rss: 31Mb L: 3/4 MS: 1 ChangeBit-
+                verdict: FAIL (misuse, control none): DEADLOCK
+                ==rundown-harness== FINDING deadlock: DEADLOCK: no thread can run; blocked in a wait: T1, T2
+                ==123== ERROR: libFuzzer: deadly signal
+                artifact_prefix='findings/Misuse/'; Test unit written to findings/Misuse/crash-abc
+                stat::number_of_executed_units: 1234
+                stat::average_exec_per_sec:     617
+                stat::new_units_added:          3
+                """)
         #expect(log.executions == 1234)
         #expect(log.executionsPerSecond == 617)
         #expect(log.newInputs == 3)
@@ -97,26 +104,29 @@ struct LibFuzzerFilesTests {
         #expect(log.corpusInputs == 4)
         #expect(log.artifact == "findings/Misuse/crash-abc")
         #expect(log.findingSummary == "deadlock: DEADLOCK: no thread can run; blocked in a wait: T1, T2")
-        #expect(LibFuzzerLog(parsing: "SUMMARY: ThreadSanitizer: data race x.swift:1").findingSummary == "ThreadSanitizer: data race x.swift:1")
+        #expect(
+            LibFuzzerLog(parsing: "SUMMARY: ThreadSanitizer: data race x.swift:1").findingSummary
+                == "ThreadSanitizer: data race x.swift:1")
         #expect(LibFuzzerLog(parsing: "==1== libFuzzer: run interrupted; exiting").interrupted)
     }
 
     @Test("a merge control file: the features of all inputs and of the chosen ones")
     func mergeControl() throws {
-        let control = try MergeControlFile(text: """
-            3
-            0
-            a/1
-            b/2
-            b/3
-            STARTED 0 4
-            FT 0 1 2 3
-            COV 0 9
-            STARTED 1 4
-            FT 1 3 4
-            STARTED 2 4
-            FT 2 5
-            """, file: "control")
+        let control = try MergeControlFile(
+            text: """
+                3
+                0
+                a/1
+                b/2
+                b/3
+                STARTED 0 4
+                FT 0 1 2 3
+                COV 0 9
+                STARTED 1 4
+                FT 1 3 4
+                STARTED 2 4
+                FT 2 5
+                """, file: "control")
         #expect(control.features(ofInputsWhere: { _ in true }) == 5)
         #expect(control.features(ofInputsWhere: { $0 != "b/3" }) == 4)
         #expect(throws: ToolFailure.self) { try MergeControlFile(text: "x", file: "control") }
@@ -126,14 +136,17 @@ struct LibFuzzerFilesTests {
 @Suite("recap")
 struct RecapTests {
     func result(_ name: String, _ verdict: CampaignResult.Verdict) throws -> CampaignResult {
-        CampaignResult(target: try FuzzTarget.named(name), verdict: verdict, log: "findings/logs/x/\(name).log",
-                       figures: LibFuzzerLog(parsing: "stat::number_of_executed_units: 1234567\nstat::average_exec_per_sec: 20576"))
+        CampaignResult(
+            target: try FuzzTarget.named(name), verdict: verdict, log: "findings/logs/x/\(name).log",
+            figures: LibFuzzerLog(parsing: "stat::number_of_executed_units: 1234567\nstat::average_exec_per_sec: 20576")
+        )
     }
 
     @Test("all clean: exit status 0, one row per target, the clean verdict")
     func clean() throws {
-        let recap = CampaignRecap(seconds: 60, control: .none, results: try ["APISequence", "Misuse"].map { try result($0, .clean) },
-                                  logFolder: "findings/logs/x", workingCorpora: [])
+        let recap = CampaignRecap(
+            seconds: 60, control: .none, results: try ["APISequence", "Misuse"].map { try result($0, .clean) },
+            logFolder: "findings/logs/x", workingCorpora: [])
         #expect(recap.exitStatus(interruptedStatus: 130) == 0)
         let text = recap.lines.joined(separator: "\n")
         #expect(text.contains("1,234,567"))
@@ -144,7 +157,10 @@ struct RecapTests {
     func found() throws {
         let recap = CampaignRecap(
             seconds: 60, control: .signalBeforeZero,
-            results: [try result("APISequence", .clean), try result("Misuse", .found(artifact: "findings/Misuse/crash-1", summary: "deadlock: x"))],
+            results: [
+                try result("APISequence", .clean),
+                try result("Misuse", .found(artifact: "findings/Misuse/crash-1", summary: "deadlock: x")),
+            ],
             logFolder: "findings/logs/x", workingCorpora: [])
         #expect(recap.exitStatus(interruptedStatus: 130) == 1)
         let text = recap.lines.joined(separator: "\n")
@@ -154,8 +170,10 @@ struct RecapTests {
 
     @Test("an interrupted campaign exits with the signal's status after its recap")
     func interrupted() throws {
-        let recap = CampaignRecap(seconds: 60, control: .none, results: [try result("APISequence", .interrupted), try result("Misuse", .notRun)],
-                                  logFolder: "findings/logs/x", workingCorpora: [])
+        let recap = CampaignRecap(
+            seconds: 60, control: .none,
+            results: [try result("APISequence", .interrupted), try result("Misuse", .notRun)],
+            logFolder: "findings/logs/x", workingCorpora: [])
         #expect(recap.exitStatus(interruptedStatus: 130) == 130)
         #expect(recap.lines.joined(separator: "\n").contains("Misuse NOT RUN"))
         #expect(recap.lines.joined(separator: "\n").contains("verdict: INTERRUPTED: 0 of 2 targets ran to the end"))

@@ -7,7 +7,9 @@ import Testing
 /// decisions, and without a finding on the real implementation.
 @Suite("corpus replay")
 struct CorpusTests {
-    @Test("every file under Corpus/<Target>/ replays twice, identically, without a finding", arguments: targetModes.map(\.name))
+    @Test(
+        "every file under Corpus/<Target>/ replays twice, identically, without a finding",
+        arguments: targetModes.map(\.name))
     func replay(target: String) throws {
         let mode = targetModes.first { $0.name == target }!.mode
         let inputs = files(under: "Corpus/\(target)")
@@ -17,7 +19,8 @@ struct CorpusTests {
             let first = Harness.run(bytes, mode: mode, feedsCounters: false)
             let second = Harness.run(bytes, mode: mode, feedsCounters: false)
             #expect(first.trace == second.trace, "\(file.lastPathComponent) took different decisions on its second run")
-            #expect(first.failure == nil, "\(file.lastPathComponent): \(Harness.report(first, mode: mode, fault: .none))")
+            #expect(
+                first.failure == nil, "\(file.lastPathComponent): \(Harness.report(first, mode: mode, fault: .none))")
         }
     }
 
@@ -30,7 +33,9 @@ struct CorpusTests {
         // Ordering controls change nothing a serialised scheduler can see: the real-thread
         // target (Threads) is the one that catches them.
         let scheduleControls = Set(RundownFault.controls.filter { !$0.weakensOrdering })
-        #expect(covered == scheduleControls, "missing regression inputs for \(scheduleControls.subtracting(covered).map(\.rawValue))")
+        #expect(
+            covered == scheduleControls,
+            "missing regression inputs for \(scheduleControls.subtracting(covered).map(\.rawValue))")
         for file in inputs {
             guard let fault = RundownFault(rawValue: file.deletingPathExtension().lastPathComponent) else {
                 Issue.record("Corpus/Controls/\(file.lastPathComponent) is not named after a control")
@@ -40,7 +45,10 @@ struct CorpusTests {
             let broken = Harness.run(bytes, mode: .interleavings, fault: fault, feedsCounters: false)
             #expect(broken.failure != nil, "\(fault.rawValue) is no longer caught by its input")
             let real = Harness.run(bytes, mode: .interleavings, feedsCounters: false)
-            #expect(real.failure == nil, "\(file.lastPathComponent) fails on the real implementation: \(Harness.report(real, mode: .interleavings, fault: .none))")
+            #expect(
+                real.failure == nil,
+                "\(file.lastPathComponent) fails on the real implementation: \(Harness.report(real, mode: .interleavings, fault: .none))"
+            )
         }
     }
 }
@@ -58,7 +66,9 @@ struct ThreadCorpusTests {
             let bytes = [UInt8](try Data(contentsOf: file))
             guard let (program, plan) = try? Harness.decodeThreads(bytes) else { continue }
             let again = try Harness.decodeThreads(bytes)
-            #expect(again.0 == program && again.1 == plan, "\(file.lastPathComponent) decided differently on its second decoding")
+            #expect(
+                again.0 == program && again.1 == plan,
+                "\(file.lastPathComponent) decided differently on its second decoding")
             let problem = ThreadRunner(program: program, plan: plan).run(fault: .none)
             #expect(problem == nil, "\(file.lastPathComponent): \(problem ?? "")")
         }
@@ -72,10 +82,12 @@ struct ThreadCorpusTests {
         let inputs = files(under: "Corpus/ThreadsControls")
         let covered = Set(inputs.compactMap { RundownFault(rawValue: $0.lastPathComponent) })
         let orderingControls = Set(RundownFault.controls.filter(\.weakensOrdering))
-        #expect(covered == orderingControls, "missing inputs for \(orderingControls.subtracting(covered).map(\.rawValue))")
+        #expect(
+            covered == orderingControls, "missing inputs for \(orderingControls.subtracting(covered).map(\.rawValue))")
         for file in inputs {
-            #expect(RundownFault(rawValue: file.lastPathComponent)?.weakensOrdering == true,
-                    "Corpus/ThreadsControls/\(file.lastPathComponent) is not named after an ordering control")
+            #expect(
+                RundownFault(rawValue: file.lastPathComponent)?.weakensOrdering == true,
+                "Corpus/ThreadsControls/\(file.lastPathComponent) is not named after an ordering control")
             let (program, plan) = try Harness.decodeThreads([UInt8](try Data(contentsOf: file)))
             let problem = ThreadRunner(program: program, plan: plan).run(fault: .none)
             #expect(problem == nil, "\(file.lastPathComponent): \(problem ?? "")")

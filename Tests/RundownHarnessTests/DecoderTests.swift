@@ -23,13 +23,15 @@ struct DecoderTests {
         #expect((try? InputDecoder(mode: .apiSequence).decode([1, 0, 1, 0])) == nil, "apiSequence has no workers")
     }
 
-    @Test("every byte string decodes or is rejected; decoded programs keep the contract", arguments: InputDecoder.Mode.allCases)
+    @Test(
+        "every byte string decodes or is rejected; decoded programs keep the contract",
+        arguments: InputDecoder.Mode.allCases)
     func randomBytes(mode: InputDecoder.Mode) throws {
         var random = SplitMix64(seed: 7)
         var decoded = 0
-        for _ in 0 ..< 5_000 {
-            let length = Int.random(in: 0 ... 64, using: &random)
-            var bytes = (0 ..< length).map { _ in UInt8.random(in: 0 ... 255, using: &random) }
+        for _ in 0..<5_000 {
+            let length = Int.random(in: 0...64, using: &random)
+            var bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
             if bytes.count >= 3, Bool.random(using: &random) {
                 bytes[0] = 1
                 bytes[1] &= 0x1F

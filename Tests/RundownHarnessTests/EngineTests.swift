@@ -7,18 +7,25 @@ import Testing
 @Suite("controlled scheduler", .serialized)
 struct EngineTests {
     /// Owner waits while two workers acquire, touch and release on two CPU slots.
-    let busy = input(workers: 2, program: [op(1, 0, 1), op(2, 0), op(0, 0), op(1, 2), op(2, 2), op(1, 5, 3), op(2, 5)],
-                     schedule: [0, 1, 2, 1, 0, 2, 2, 1, 0, 0, 1, 2, 1, 1, 0, 2, 0, 1])
+    let busy = input(
+        workers: 2, program: [op(1, 0, 1), op(2, 0), op(0, 0), op(1, 2), op(2, 2), op(1, 5, 3), op(2, 5)],
+        schedule: [0, 1, 2, 1, 0, 2, 2, 1, 0, 0, 1, 2, 1, 1, 0, 2, 0, 1])
 
     @Test("the same input takes the same decisions twice", arguments: InputDecoder.Mode.allCases)
     func deterministic(mode: InputDecoder.Mode) {
         var random = SplitMix64(seed: 11)
-        for _ in 0 ..< 200 {
-            let workers: UInt8 = mode == .apiSequence ? 0 : UInt8.random(in: 1 ... (mode == .misuse ? 2 : 4), using: &random)
-            let program = (0 ..< Int.random(in: 1 ... 20, using: &random)).map { _ in UInt8.random(in: 0 ... 255, using: &random) }
-            let schedule = (0 ..< Int.random(in: 0 ... 40, using: &random)).map { _ in UInt8.random(in: 0 ... 255, using: &random) }
-            let bytes = input(kind: UInt8.random(in: 0 ... 2, using: &random), cpus: UInt8.random(in: 1 ... 4, using: &random),
-                              workers: workers, program: program, schedule: schedule)
+        for _ in 0..<200 {
+            let workers: UInt8 =
+                mode == .apiSequence ? 0 : UInt8.random(in: 1...(mode == .misuse ? 2 : 4), using: &random)
+            let program = (0..<Int.random(in: 1...20, using: &random)).map { _ in
+                UInt8.random(in: 0...255, using: &random)
+            }
+            let schedule = (0..<Int.random(in: 0...40, using: &random)).map { _ in
+                UInt8.random(in: 0...255, using: &random)
+            }
+            let bytes = input(
+                kind: UInt8.random(in: 0...2, using: &random), cpus: UInt8.random(in: 1...4, using: &random),
+                workers: workers, program: program, schedule: schedule)
             let first = Harness.run(bytes, mode: mode)
             let second = Harness.run(bytes, mode: mode)
             #expect(first.trace == second.trace)
@@ -30,11 +37,13 @@ struct EngineTests {
     func deadlock() {
         // Owner closes the ref with one protection out, then a release drains it between the
         // owner's add and its (late) event reset: the signal is lost.
-        let found = (0 ..< 400).contains { seed -> Bool in
+        let found = (0..<400).contains { seed -> Bool in
             var random = SplitMix64(seed: UInt64(seed))
-            let schedule = (0 ..< 40).map { _ in UInt8.random(in: 0 ... 255, using: &random) }
+            let schedule = (0..<40).map { _ in UInt8.random(in: 0...255, using: &random) }
             let bytes = input(kind: 1, cpus: 2, workers: 1, program: [op(1, 0), op(0, 0)], schedule: schedule)
-            if case .deadlock? = Harness.run(bytes, mode: .interleavings, fault: .eventPreparedAfterPublish).failure { return true }
+            if case .deadlock? = Harness.run(bytes, mode: .interleavings, fault: .eventPreparedAfterPublish).failure {
+                return true
+            }
             return false
         }
         #expect(found)
@@ -47,14 +56,21 @@ struct EngineTests {
         // block's marker; T1's drain then wakes the owner too early (signal-before-zero: at 1;
         // drain-subtracts-word-delta: it subtracts 2), the wait returns, and T2 drains the dead
         // block. Before the check existed both controls passed this input.
-        let schedule: [UInt8] = [247, 129, 134, 138, 217, 222, 164, 251, 94, 83, 25, 170, 13, 97, 249, 69, 237, 175, 48, 183, 190, 157, 12,
-                                 17, 0, 150, 248, 73, 30, 139, 52, 233, 104, 50, 11, 11, 104, 20, 115, 152, 53, 58, 203, 118, 104, 242, 212, 107]
+        let schedule: [UInt8] = [
+            247, 129, 134, 138, 217, 222, 164, 251, 94, 83, 25, 170, 13, 97, 249, 69, 237, 175, 48, 183, 190, 157, 12,
+            17, 0, 150, 248, 73, 30, 139, 52, 233, 104, 50, 11, 11, 104, 20, 115, 152, 53, 58, 203, 118, 104, 242, 212,
+            107,
+        ]
         let bytes = input(kind: 0, cpus: 1, workers: 2, program: [op(1, 0), op(2, 0), op(0, 0)], schedule: schedule)
         for fault in [RundownFault.signalBeforeZero, .drainSubtractsWordDelta] {
             let failure = Harness.run(bytes, mode: .interleavings, fault: fault, feedsCounters: false).failure
-            #expect(failure?.name == "wait-block-lifetime", "\(fault.rawValue): \(failure.map(String.init(describing:)) ?? "no finding")")
-            #expect(failure?.description == "WAIT-BLOCK LIFETIME: T2 (release r0 x1) wrote into T0's wait block (wait r0) after that wait"
-                + " returned at step 39 (add on its count)")
+            #expect(
+                failure?.name == "wait-block-lifetime",
+                "\(fault.rawValue): \(failure.map(String.init(describing:)) ?? "no finding")")
+            #expect(
+                failure?.description
+                    == "WAIT-BLOCK LIFETIME: T2 (release r0 x1) wrote into T0's wait block (wait r0) after that wait"
+                    + " returned at step 39 (add on its count)")
         }
         #expect(Harness.run(bytes, mode: .interleavings, feedsCounters: false).failure == nil)
     }
@@ -85,9 +101,10 @@ struct EngineTests {
         func reported(kind: UInt8, workers: UInt8 = 1, _ program: [UInt8]) -> [RundownMisuse] {
             var random = SplitMix64(seed: 5)
             var seen: [RundownMisuse] = []
-            for _ in 0 ..< 300 {
-                let schedule = (0 ..< 24).map { _ in UInt8.random(in: 0 ... 255, using: &random) }
-                let outcome = Harness.run(input(kind: kind, workers: workers, program: program, schedule: schedule), mode: .misuse)
+            for _ in 0..<300 {
+                let schedule = (0..<24).map { _ in UInt8.random(in: 0...255, using: &random) }
+                let outcome = Harness.run(
+                    input(kind: kind, workers: workers, program: program, schedule: schedule), mode: .misuse)
                 #expect(outcome.failure == nil, "\(Harness.report(outcome, mode: .misuse, fault: .none))")
                 for case let .misuse(_, misuse) in outcome.trace where !seen.contains(misuse) { seen.append(misuse) }
             }
@@ -100,7 +117,10 @@ struct EngineTests {
         #expect(reported(kind: 1, [op(0, 4), op(1, 0)]).contains(.useAfterFree))
         #expect(reported(kind: 2, [op(0, 4)]).contains(.freeCallerInitialized))
         #expect(reported(kind: 0, [op(1, 0), op(0, 5)]).contains(.initializeLiveRef(outstanding: 1)))
-        #expect(reported(kind: 2, [op(0, 5, 3)]).contains { if case .sizeTooSmall = $0 { return true } else { return false } })
+        #expect(
+            reported(kind: 2, [op(0, 5, 3)]).contains {
+                if case .sizeTooSmall = $0 { return true } else { return false }
+            })
         // T1 holds protection while the owner waits; T2 waits too.
         #expect(reported(kind: 1, workers: 2, [op(1, 0), op(0, 0), op(2, 3)]).contains(.secondWaiter))
         #expect(reported(kind: 1, [op(0, 0), op(1, 4)]).contains(.releaseAfterRundown(released: 1)))
@@ -108,9 +128,10 @@ struct EngineTests {
 
     @Test("allocation failure: Allocate returns nil, the program skips the ref, nothing leaks")
     func allocationFailure() {
-        for failing: UInt8 in 1 ... 4 {
-            let bytes = input(kind: 1, twoRefs: true, workers: 0, failing: failing,
-                              program: [op(0, 0), op(0, 2), op(0, 0, 1), op(0, 5), op(0, 5, 1)], schedule: [])
+        for failing: UInt8 in 1...4 {
+            let bytes = input(
+                kind: 1, twoRefs: true, workers: 0, failing: failing,
+                program: [op(0, 0), op(0, 2), op(0, 0, 1), op(0, 5), op(0, 5, 1)], schedule: [])
             let outcome = Harness.run(bytes, mode: .apiSequence)
             #expect(outcome.failure == nil, "\(Harness.report(outcome, mode: .apiSequence, fault: .none))")
             #expect(outcome.trace.contains { if case .skipped = $0 { return true } else { return false } })

@@ -48,7 +48,7 @@ struct WaitCycleChecker {
     /// Tries every choice (no point, or one of its points) for `thread` and the threads after it.
     private func search(thread: Int, chosen: inout [Int]) -> String? {
         if thread == stops.count { return cycle(among: chosen) }
-        for choice in -1 ..< stops[thread].count {
+        for choice in -1..<stops[thread].count {
             chosen[thread] = choice
             if let found = search(thread: thread + 1, chosen: &chosen) { return found }
         }
@@ -67,14 +67,17 @@ struct WaitCycleChecker {
         for a in chosen.indices where chosen[a] >= 0 {
             let stop = stops[a][chosen[a]]
             for b in chosen.indices where chosen[b] >= 0 {
-                if stop.ref < 0 ? a != b : stops[b][chosen[b]].held & (1 << stop.ref) != 0 { waitsFor |= 1 << (8 * a + b) }
+                if stop.ref < 0 ? a != b : stops[b][chosen[b]].held & (1 << stop.ref) != 0 {
+                    waitsFor |= 1 << (8 * a + b)
+                }
             }
         }
         var left = stopped
         var changed = true
         while changed {
             changed = false
-            for a in chosen.indices where left & (1 << a) != 0 && UInt8(truncatingIfNeeded: waitsFor >> (8 * a)) & left == 0 {
+            for a in chosen.indices
+            where left & (1 << a) != 0 && UInt8(truncatingIfNeeded: waitsFor >> (8 * a)) & left == 0 {
                 left &= ~(1 << a)
                 changed = true
             }
@@ -92,8 +95,9 @@ struct WaitCycleChecker {
 struct WaitCycleTests {
     /// The Misuse input the main campaign minimised to a false DEADLOCK: T1 waited on r0 holding
     /// r1 while T2 waited on r1 holding r0.
-    static let falseDeadlock = Data(base64Encoded:
-        "ARQCQEFBhYWFhdqFhQGFhYWFhYUZGZSUlJSUlJSUlJSUlJSUlJSUlJSUlJSUlAFu//////////8lJSUlT3B0a29uIW4hAG9ubgA=")!
+    static let falseDeadlock = Data(
+        base64Encoded:
+            "ARQCQEFBhYWFhdqFhQGFhYWFhYUZGZSUlJSUlJSUlJSUlJSUlJSUlJSUlJSUlAFu//////////8lJSUlT3B0a29uIW4hAG9ubgA=")!
 
     @Test("the campaign's false deadlock decodes without a wait cycle and runs without a finding")
     func campaignInput() throws {
@@ -107,19 +111,25 @@ struct WaitCycleTests {
 
     @Test("the checker finds the campaign's cycle in a hand-built program")
     func checkerCatchesCycle() {
-        let program = Program(refKind: .plain, cpus: 2, refCount: 2, threads: [
-            [.create(ref: 0), .create(ref: 1), .destroy(ref: 0), .destroy(ref: 1)],
-            [.acquire(ref: 1, count: 2), .wait(ref: 0), .release(ref: 1, count: 2)],
-            [.acquire(ref: 0, count: 3), .wait(ref: 1), .release(ref: 0, count: 3)],
-        ])
+        let program = Program(
+            refKind: .plain, cpus: 2, refCount: 2,
+            threads: [
+                [.create(ref: 0), .create(ref: 1), .destroy(ref: 0), .destroy(ref: 1)],
+                [.acquire(ref: 1, count: 2), .wait(ref: 0), .release(ref: 1, count: 2)],
+                [.acquire(ref: 0, count: 3), .wait(ref: 1), .release(ref: 0, count: 3)],
+            ])
         #expect(WaitCycleChecker(program, joins: false).cycle() != nil)
         // A wait on a ref the thread holds itself, and a join that waits for a thread waiting on
         // a ref the owner holds, are cycles too.
-        let selfWait = Program(refKind: .plain, cpus: 1, refCount: 1, threads: [[.create(ref: 0), .acquire(ref: 0, count: 1), .wait(ref: 0)]])
+        let selfWait = Program(
+            refKind: .plain, cpus: 1, refCount: 1,
+            threads: [[.create(ref: 0), .acquire(ref: 0, count: 1), .wait(ref: 0)]])
         #expect(WaitCycleChecker(selfWait, joins: true).cycle() != nil)
-        let join = Program(refKind: .plain, cpus: 1, refCount: 1, threads: [
-            [.create(ref: 0), .acquire(ref: 0, count: 1), .destroy(ref: 0)], [.wait(ref: 0)],
-        ])
+        let join = Program(
+            refKind: .plain, cpus: 1, refCount: 1,
+            threads: [
+                [.create(ref: 0), .acquire(ref: 0, count: 1), .destroy(ref: 0)], [.wait(ref: 0)],
+            ])
         #expect(WaitCycleChecker(join, joins: true).cycle() != nil)
         #expect(WaitCycleChecker(join, joins: false).cycle() == nil)
     }
@@ -127,14 +137,17 @@ struct WaitCycleTests {
     @Test("a worker's wait that would close a cycle decodes as a release of the same ref and count")
     func guardRule() throws {
         // T1 acquires r1 x2, T2 acquires r0 x1, T1 waits on r0, then T2 would wait on r1.
-        let bytes = input(kind: 0, twoRefs: true, workers: 2, program: [op(1, 0, 1), op(2, 0, 0), op(1, 3, 0), op(2, 3, 1)], schedule: [])
+        let bytes = input(
+            kind: 0, twoRefs: true, workers: 2, program: [op(1, 0, 1), op(2, 0, 0), op(1, 3, 0), op(2, 3, 1)],
+            schedule: [])
         let (program, _) = try InputDecoder(mode: .misuse).decode(bytes)
         #expect(program.threads[1].prefix(2) == [.acquire(ref: 1, count: 2), .wait(ref: 0)])
         #expect(program.threads[2].prefix(2) == [.acquire(ref: 0, count: 1), .release(ref: 1, count: 2)])
     }
 
     /// Inputs per mode for the sweep below (`RUNDOWN_WAIT_CYCLE_INPUTS` overrides).
-    static let sweepCount = ProcessInfo.processInfo.environment["RUNDOWN_WAIT_CYCLE_INPUTS"].flatMap(Int.init) ?? 2_000_000
+    static let sweepCount =
+        ProcessInfo.processInfo.environment["RUNDOWN_WAIT_CYCLE_INPUTS"].flatMap(Int.init) ?? 2_000_000
 
     @Test("no decoded program carries a wait cycle", arguments: InputDecoder.Mode.allCases)
     func randomPrograms(mode: InputDecoder.Mode) throws {
@@ -144,11 +157,11 @@ struct WaitCycleTests {
         var decoded = 0
         var waits = 0
         let started = Date()
-        for _ in 0 ..< Self.sweepCount {
+        for _ in 0..<Self.sweepCount {
             let length = Int(random.next() % 65)
             var bytes = [UInt8](repeating: 0, count: length)
             var word: UInt64 = 0
-            for i in 0 ..< length {
+            for i in 0..<length {
                 if i % 8 == 0 { word = random.next() }
                 bytes[i] = UInt8(truncatingIfNeeded: word >> (8 * (i % 8)))
             }
@@ -167,8 +180,9 @@ struct WaitCycleTests {
                 return
             }
         }
-        print("wait-cycle sweep \(mode.rawValue): \(Self.sweepCount) inputs, \(decoded) decoded, \(waits) blocking points, "
-            + String(format: "%.1f s", Date().timeIntervalSince(started)))
+        print(
+            "wait-cycle sweep \(mode.rawValue): \(Self.sweepCount) inputs, \(decoded) decoded, \(waits) blocking points, "
+                + String(format: "%.1f s", Date().timeIntervalSince(started)))
         #expect(decoded > Self.sweepCount / 2)
     }
 }

@@ -8,28 +8,37 @@ import Testing
 @Suite struct CommandLineTests {
     /// Runs `arguments`, expects a refusal: status 64, nothing on standard output, exactly one
     /// line on standard error that contains `fragment`, and no time spent running.
-    func expectRefused(_ arguments: [String], _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectRefused(_ arguments: [String], _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
         let folder = try SoakExecutable.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let start = Date()
         let child = try SoakExecutable.run(arguments, folder: folder)
-        let context = "rundown-soak \(arguments): status \(String(describing: child.exitStatus)), stderr: \(child.stderr)"
+        let context =
+            "rundown-soak \(arguments): status \(String(describing: child.exitStatus)), stderr: \(child.stderr)"
         #expect(child.exitStatus == 64, "\(context)", sourceLocation: sourceLocation)
         #expect(child.stdout.isEmpty, "\(context); stdout: \(child.stdout)", sourceLocation: sourceLocation)
         #expect(child.stderrLines.count == 1, "\(context)", sourceLocation: sourceLocation)
-        #expect(child.stderrLines.first?.hasPrefix("rundown-soak: ") == true, "\(context)", sourceLocation: sourceLocation)
+        #expect(
+            child.stderrLines.first?.hasPrefix("rundown-soak: ") == true, "\(context)", sourceLocation: sourceLocation)
         #expect(child.stderr.contains(fragment), "\(context); expected: \(fragment)", sourceLocation: sourceLocation)
-        #expect(Date().timeIntervalSince(start) < 20, "\(context): took as long as a run", sourceLocation: sourceLocation)
+        #expect(
+            Date().timeIntervalSince(start) < 20, "\(context): took as long as a run", sourceLocation: sourceLocation)
     }
 
     @Test func outputPathsThatCannotBeWrittenAreRefusedBeforeTheRun() throws {
         let folder = try SoakExecutable.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try expectRefused(["--duration", "30", "--json", folder], "--json \(folder) is a folder; give a file name inside it")
+        try expectRefused(
+            ["--duration", "30", "--json", folder], "--json \(folder) is a folder; give a file name inside it")
         try expectRefused(["--duration", "30", "--json", ""], "--json was given an empty path")
         // Not writable even for root.
-        try expectRefused(["--duration", "30", "--json", "/sys/rundown-soak-test.json"], "cannot create a file in the folder /sys: ")
-        try expectRefused(["--duration", "30", "--json", folder + "/missing/s.json"], "No such file or directory; create the folder first")
+        try expectRefused(
+            ["--duration", "30", "--json", "/sys/rundown-soak-test.json"], "cannot create a file in the folder /sys: ")
+        try expectRefused(
+            ["--duration", "30", "--json", folder + "/missing/s.json"],
+            "No such file or directory; create the folder first")
         try expectRefused(["sweep", "--svg", folder], "--svg \(folder) is a folder")
         try expectRefused(["sweep", "--markdown", ""], "--markdown was given an empty path")
         try expectRefused(["controls", "--out", folder], "--out \(folder) is a folder")
@@ -38,11 +47,13 @@ import Testing
     }
 
     @Test func negativeAndNonNumericValuesAreAnsweredByTheValidation() throws {
-        try expectRefused(["--duration", "-5"], "rundown-soak: --duration must be 0 (until stopped) or more seconds (got -5)")
+        try expectRefused(
+            ["--duration", "-5"], "rundown-soak: --duration must be 0 (until stopped) or more seconds (got -5)")
         try expectRefused(["--duration", "abc"], "'abc' is invalid for '--duration <seconds>'")
         try expectRefused(["--workers", "-3"], "--workers must be 1...4096 (got -3)")
         try expectRefused(["--stutter", "-1"], "--stutter must be 0 (off) or more seconds (got -1)")
-        try expectRefused(["sweep", "--seconds-per-point", "-1"], "--seconds-per-point must be more than 0 and at most 3600 (got -1)")
+        try expectRefused(
+            ["sweep", "--seconds-per-point", "-1"], "--seconds-per-point must be more than 0 and at most 3600 (got -1)")
         try expectRefused(["controls", "--runs", "-1"], "--runs must be 1...1000 (got -1)")
         try expectRefused(["--quik"], "Unknown option '--quik'")
     }
@@ -83,7 +94,10 @@ import Testing
         usleep(300_000)
         kill(child.process.processIdentifier, SIGTERM)
         try #require(child.waitForExit(seconds: 30), "the run did not stop")
-        #expect(child.exitStatus == 130, "status \(String(describing: child.exitStatus)), signal \(String(describing: child.deathSignal)); stderr: \(child.stderr)")
+        #expect(
+            child.exitStatus == 130,
+            "status \(String(describing: child.exitStatus)), signal \(String(describing: child.deathSignal)); stderr: \(child.stderr)"
+        )
         #expect(child.stdout.contains("\nINTERRUPTED by SIGINT (exit status 130)"))
         let written = try summary(at: json)
         #expect(written.verdict == .interrupted && written.exitStatus == 130 && written.signal == "SIGINT")
@@ -97,7 +111,9 @@ import Testing
         let json = folder + "/summary.json"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["--preserve-status", "-s", "INT", "3", try SoakExecutable.path(), "--duration", "60", "--json", json]
+        process.arguments = [
+            "--preserve-status", "-s", "INT", "3", try SoakExecutable.path(), "--duration", "60", "--json", json,
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -111,7 +127,8 @@ import Testing
     @Test func aLaterSignalKillsAtOnce() throws {
         let folder = try SoakExecutable.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let child = try SoakExecutable(["--implementation", "leak-one-protection", "--wait-timeout", "60", "--duration", "0"], folder: folder)
+        let child = try SoakExecutable(
+            ["--implementation", "leak-one-protection", "--wait-timeout", "60", "--duration", "0"], folder: folder)
         try #require(child.waitForOutput("rundown-soak start", seconds: 30))
         usleep(3_000_000)  // the leak is planted one second in
         kill(child.process.processIdentifier, SIGINT)
@@ -129,27 +146,37 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let doomed = folder + "/doomed"
         try FileManager.default.createDirectory(atPath: doomed, withIntermediateDirectories: false)
-        let child = try SoakExecutable(["--duration", "2", "--json", doomed + "/summary.json"], folder: folder,
-                                       environment: ["TMPDIR": folder])
+        let child = try SoakExecutable(
+            ["--duration", "2", "--json", doomed + "/summary.json"], folder: folder,
+            environment: ["TMPDIR": folder])
         try #require(child.waitForOutput("rundown-soak start", seconds: 30))
         try FileManager.default.removeItem(atPath: doomed)
         try #require(child.waitForExit(seconds: 60))
         #expect(child.exitStatus == 74)
         #expect(child.stdout.contains("\nSUCCESS\n"))
-        let line = try #require(child.stderrLines.first { $0.contains("could not write the JSON summary") }, "stderr: \(child.stderr)")
+        let line = try #require(
+            child.stderrLines.first { $0.contains("could not write the JSON summary") }, "stderr: \(child.stderr)")
         #expect(line.contains("No such file or directory") && !line.contains("NSCocoaErrorDomain"), "\(line)")
-        let kept = try #require(line.range(of: "wrote it to ").map { String(line[$0.upperBound...]).replacingOccurrences(of: " instead", with: "") })
+        let kept = try #require(
+            line.range(of: "wrote it to ").map {
+                String(line[$0.upperBound...]).replacingOccurrences(of: " instead", with: "")
+            })
         #expect(try summary(at: kept).verdict == .success)
     }
 
     @Test func controlsRunsEachControlAsAChildAndPrintsTheTable() throws {
         let folder = try SoakExecutable.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let child = try SoakExecutable.run(["controls", "--controls", "wait-leaves-marker", "--runs", "2", "--limit", "20",
-                                            "--out", folder + "/table.md"], folder: folder)
+        let child = try SoakExecutable.run(
+            [
+                "controls", "--controls", "wait-leaves-marker", "--runs", "2", "--limit", "20",
+                "--out", folder + "/table.md",
+            ], folder: folder)
         #expect(child.exitStatus == 0, "stderr: \(child.stderr)")
         let table = try String(contentsOfFile: folder + "/table.md", encoding: .utf8)
-        #expect(table.hasPrefix("| control | soak (default options) | how it shows |\n|---|---|---|\n| `wait-leaves-marker` | "))
+        #expect(
+            table.hasPrefix(
+                "| control | soak (default options) | how it shows |\n|---|---|---|\n| `wait-leaves-marker` | "))
         #expect(child.stdout == table)
         #expect(!table.contains("not found") && !table.contains("found 1/2"))
     }
@@ -159,17 +186,23 @@ import Testing
     @Test func cellsMedianAndTally() {
         var table = ControlsTable(runs: 3, limitSeconds: 60)
         table.rows = [
-            .init(control: "a", outcomes: [.found(seconds: 3, how: "watchdog"), .found(seconds: 1, how: "misuse"), .found(seconds: 2, how: "watchdog")]),
+            .init(
+                control: "a",
+                outcomes: [
+                    .found(seconds: 3, how: "watchdog"), .found(seconds: 1, how: "misuse"),
+                    .found(seconds: 2, how: "watchdog"),
+                ]),
             .init(control: "b", outcomes: [.found(seconds: 1, how: "crash-signal-11"), .notFound]),
             .init(control: "c", outcomes: [.notFound]),
         ]
-        #expect(table.markdown == """
-            | control | soak (default options) | how it shows |
-            |---|---|---|
-            | `a` | 2.00 s | watchdog x2, misuse x1 |
-            | `b` | found 1/3 | crash-signal-11 x1 |
-            | `c` | not found in 60 s | - |
-            """)
+        #expect(
+            table.markdown == """
+                | control | soak (default options) | how it shows |
+                |---|---|---|
+                | `a` | 2.00 s | watchdog x2, misuse x1 |
+                | `b` | found 1/3 | crash-signal-11 x1 |
+                | `c` | not found in 60 s | - |
+                """)
         #expect(ControlsTable.median([4, 1, 3, 2]) == 2.5)
     }
 }

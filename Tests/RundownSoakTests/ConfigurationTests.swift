@@ -23,7 +23,8 @@ import Testing
         c.crossCPUReleaseShare = 2
         c.longHoldMicroseconds = 20_000_000
         let problems = c.problems
-        #expect(problems.contains { $0.contains("unknown --implementation 'fast'") && $0.contains("signal-before-zero") })
+        #expect(
+            problems.contains { $0.contains("unknown --implementation 'fast'") && $0.contains("signal-before-zero") })
         #expect(problems.contains { $0 == "--workers must be 1...4096 (got 0)" })
         #expect(problems.contains { $0 == "--cross-cpu-release must be a share from 0 to 1 (got 2)" })
         #expect(problems.contains { $0.hasPrefix("--long-hold-us must be") })

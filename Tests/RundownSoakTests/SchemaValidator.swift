@@ -71,7 +71,11 @@ struct SchemaValidator {
         case "null": value is NSNull
         case "number": value is NSNumber && !isBool(value)
         case "integer":
-            if let number = value as? NSNumber, !isBool(number) { number.doubleValue == number.doubleValue.rounded() } else { false }
+            if let number = value as? NSNumber, !isBool(number) {
+                number.doubleValue == number.doubleValue.rounded()
+            } else {
+                false
+            }
         default: false
         }
     }

@@ -14,13 +14,17 @@ struct SoakExecutable {
     static func path() throws -> String {
         let me = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         let path = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("rundown-soak").path
-        try #require(FileManager.default.isExecutableFile(atPath: path), "no rundown-soak at \(path): build it with `swift build`")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: path),
+            "no rundown-soak at \(path): build it with `swift build`")
         return path
     }
 
     /// A new empty folder for one test's files.
     static func temporaryFolder() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rundown-soak-test-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "rundown-soak-test-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
         return path
     }
@@ -41,7 +45,8 @@ struct SoakExecutable {
     }
 
     /// Runs `rundown-soak arguments...` to the end (at most 60 s).
-    static func run(_ arguments: [String], folder: String, environment: [String: String] = [:]) throws -> SoakExecutable {
+    static func run(_ arguments: [String], folder: String, environment: [String: String] = [:]) throws -> SoakExecutable
+    {
         let child = try SoakExecutable(arguments, folder: folder, environment: environment)
         try #require(child.waitForExit(seconds: 60), "rundown-soak \(arguments) did not end within 60 s")
         return child

@@ -9,7 +9,9 @@ import Testing
 
     /// Runs a short soak in this (child) process, prints the JSON summary after a marker line,
     /// and exits with the run's exit status.
-    static func runAndExit(_ implementation: String, seconds: Double, checked: Bool = false, waitTimeout: Double = 10) -> Never {
+    static func runAndExit(_ implementation: String, seconds: Double, checked: Bool = false, waitTimeout: Double = 10)
+        -> Never
+    {
         var c = SoakConfiguration.defaults(cpus: 2)
         c.implementation = implementation
         c.durationSeconds = seconds
@@ -52,12 +54,16 @@ import Testing
     /// halt_on_error) the early return may show first as the sanitizer's report, which ends the
     /// child before the soak's verdict.
     @Test func aControlThatReturnsTheWaitEarlyFails() async throws {
-        let result = await #expect(processExitsWith: .failure, observing: [\.standardOutputContent, \.standardErrorContent]) {
+        let result = await #expect(
+            processExitsWith: .failure, observing: [\.standardOutputContent, \.standardErrorContent]
+        ) {
             SoakRunTests.runAndExit("signal-before-zero", seconds: 20)
         }
         let child = try #require(result)
         let errors = String(decoding: child.standardErrorContent, as: UTF8.self)
-        if errors.contains("WARNING: ThreadSanitizer: data race") || errors.contains("ERROR: AddressSanitizer") { return }
+        if errors.contains("WARNING: ThreadSanitizer: data race") || errors.contains("ERROR: AddressSanitizer") {
+            return
+        }
         #expect(child.exitStatus == .exitCode(1))
         #expect(String(decoding: child.standardOutputContent, as: UTF8.self).contains("FAILURE ("))
         let summary = try #require(SoakRunTests.summaryJSON(child.standardOutputContent) as? [String: Any])
@@ -86,14 +92,19 @@ import Testing
         let good: [String: Any] = [
             "schemaVersion": 1, "tool": "rundown-soak", "verdict": "SUCCESS", "exitStatus": 0, "cpus": 2,
             "unwinder": "libunwind", "elapsedSeconds": 1.5,
-            "parameters": try JSONSerialization.jsonObject(with: JSONEncoder().encode(SoakConfiguration.defaults(cpus: 2))),
-            "totals": ["acquires": 1, "failedAcquires": 0, "cycles": 1, "crossCPUReleases": 0, "longHolds": 0,
-                       "stutters": 0, "shuffles": 0, "perWorkerAcquires": [1]],
+            "parameters": try JSONSerialization.jsonObject(
+                with: JSONEncoder().encode(SoakConfiguration.defaults(cpus: 2))),
+            "totals": [
+                "acquires": 1, "failedAcquires": 0, "cycles": 1, "crossCPUReleases": 0, "longHolds": 0,
+                "stutters": 0, "shuffles": 0, "perWorkerAcquires": [1],
+            ],
             "waitLatency": ["count": 1, "p50Microseconds": 1.0, "p99Microseconds": 1.0, "maxMicroseconds": 1.0],
             "residentMemory": ["lastBytes": 1, "maxBytes": 1],
             "intervals": [Any](),
         ]
-        #expect(SchemaValidator.validate(good, against: schema).isEmpty, "\(SchemaValidator.validate(good, against: schema))")
+        #expect(
+            SchemaValidator.validate(good, against: schema).isEmpty,
+            "\(SchemaValidator.validate(good, against: schema))")
         var missing = good
         missing["verdict"] = nil
         #expect(SchemaValidator.validate(missing, against: schema).contains { $0.contains("'verdict' is missing") })
@@ -102,7 +113,8 @@ import Testing
         #expect(!SchemaValidator.validate(badEnum, against: schema).isEmpty)
         var extra = good
         extra["bonus"] = 1
-        #expect(SchemaValidator.validate(extra, against: schema).contains { $0.contains("'bonus' is not in the schema") })
+        #expect(
+            SchemaValidator.validate(extra, against: schema).contains { $0.contains("'bonus' is not in the schema") })
         var wrongType = good
         wrongType["totals"] = ["acquires": "many"]
         #expect(SchemaValidator.validate(wrongType, against: schema).contains { $0.contains("$.totals.acquires") })

@@ -53,7 +53,7 @@ struct AllocationTests {
         func outcomes() -> [Bool] {
             RundownPool.injectFailures(.probability(0.3, seed: 42), tag: tag)
             defer { RundownPool.stopInjectingFailures(tag: tag) }
-            return (0 ..< 64).map { _ in CacheAwareRundownRef(tag: tag) != nil }
+            return (0..<64).map { _ in CacheAwareRundownRef(tag: tag) != nil }
         }
         let first = outcomes()
         #expect(first == outcomes())
@@ -89,7 +89,9 @@ struct AllocationTests {
         #expect(CacheAwareRundownRef.sizeOf == ExSizeOfRundownProtectionCacheAware())
     }
 
-    @Test("initialise in exactly SizeOf bytes: one slot per CPU, each on its own aligned line", arguments: [0, 8, 16, 120])
+    @Test(
+        "initialise in exactly SizeOf bytes: one slot per CPU, each on its own aligned line",
+        arguments: [0, 8, 16, 120])
     func exactSize(offset: Int) {
         let size = ExSizeOfRundownProtectionCacheAware()
         let block = UnsafeMutableRawPointer.allocate(byteCount: size + 128, alignment: 128)

@@ -25,7 +25,7 @@ struct CrossSlotTests {
         #expect(test.slot(2) == 0 &- 6)
         #expect(try Algorithm.outstanding(test.layout) == 0)
         Entry.waitForRelease(ref, test.layout, call: Self.call)  // returns at once
-        #expect((0 ..< 4).allSatisfy { test.slot($0) == RundownWordState.active })
+        #expect((0..<4).allSatisfy { test.slot($0) == RundownWordState.active })
     }
 
     @Test("CPU numbers beyond the slot count wrap around (cpu mod slots)")
@@ -46,7 +46,9 @@ struct CrossSlotTests {
         let ref = UnsafeRawPointer(test.memory)
         on(3)
         #expect(Entry.acquire(ref, test.layout, count: 2, call: Self.call))
-        let owner = SpawnedThread(name: "test thread") { Entry.waitForRelease(UnsafeRawPointer(test.memory), test.layout, call: Self.call) }
+        let owner = SpawnedThread(name: "test thread") {
+            Entry.waitForRelease(UnsafeRawPointer(test.memory), test.layout, call: Self.call)
+        }
         // Once slot 3 is closed the whole sweep is done; then release on slot 0.
         #expect(eventually { test.slot(3) & RundownWordState.active != 0 })
         on(0)
@@ -56,14 +58,14 @@ struct CrossSlotTests {
         #expect(test.slot(0) != RundownWordState.active, "one protection is still outstanding")
         Entry.release(ref, test.layout, count: 1, call: Self.call)
         owner.join()
-        #expect((0 ..< 4).allSatisfy { test.slot($0) == RundownWordState.active })
+        #expect((0..<4).allSatisfy { test.slot($0) == RundownWordState.active })
     }
 
     @Test("after the wait every slot is run down; completed and reinitialize act on every slot")
     func completedAndReinitialize() throws {
         let test = TestLayout(slots: 5)
         let ref = UnsafeRawPointer(test.memory)
-        for cpu in 0 ..< 5 as Range<UInt32> {
+        for cpu in 0..<5 as Range<UInt32> {
             on(cpu)
             #expect(Entry.acquire(ref, test.layout, count: 1, call: Self.call))
             on((cpu + 1) % 5)
@@ -73,7 +75,7 @@ struct CrossSlotTests {
         Entry.rundownCompleted(ref, test.layout, call: Self.call)
         #expect(try Algorithm.isRunDown(test.layout))
         Entry.reinitialize(ref, test.layout, call: Self.call)
-        #expect((0 ..< 5).allSatisfy { test.slot($0) == 0 })
+        #expect((0..<5).allSatisfy { test.slot($0) == 0 })
     }
 }
 

@@ -19,7 +19,8 @@ struct MisuseExitTests {
             RundownChecking.isEnabled = false
             RundownRef().release()
         }
-        expectReport(result, "RundownRef.release(count:)", "release without a matching acquire: releasing 1 with 0 outstanding")
+        expectReport(
+            result, "RundownRef.release(count:)", "release without a matching acquire: releasing 1 with 0 outstanding")
     }
 
     @Test func releaseExBeyondOutstandingPlainC() async {
@@ -41,7 +42,9 @@ struct MisuseExitTests {
             ExReleaseRundownProtectionCacheAware(ref)
             ExReleaseRundownProtectionCacheAware(ref)
         }
-        expectReport(result, "ExReleaseRundownProtectionCacheAware", "release without a matching acquire: releasing 1 with 0 outstanding")
+        expectReport(
+            result, "ExReleaseRundownProtectionCacheAware",
+            "release without a matching acquire: releasing 1 with 0 outstanding")
     }
 
     @Test func releaseAfterRundownPlain() async {
@@ -85,7 +88,9 @@ struct MisuseExitTests {
             let ref = ExAllocateCacheAwareRundownProtection(0, PoolTag("Mis3").rawValue)!
             _ = ExAcquireRundownProtectionCacheAware(ref)
             let address = UInt(bitPattern: ref)
-            SpawnedThread(name: "test waiter") { ExWaitForRundownProtectionReleaseCacheAware(UnsafeMutableRawPointer(bitPattern: address)!) }.detach()
+            SpawnedThread(name: "test waiter") {
+                ExWaitForRundownProtectionReleaseCacheAware(UnsafeMutableRawPointer(bitPattern: address)!)
+            }.detach()
             _ = eventually {
                 if ExAcquireRundownProtectionCacheAware(ref) == 0 { return true }
                 ExReleaseRundownProtectionCacheAware(ref)
@@ -153,7 +158,8 @@ struct MisuseExitTests {
             _ = ExAcquireRundownProtection(ref)
             ExInitializeRundownProtection(ref)
         }
-        expectReport(result, "ExInitializeRundownProtection", "initialize on a live ref with 1 protection(s) outstanding")
+        expectReport(
+            result, "ExInitializeRundownProtection", "initialize on a live ref with 1 protection(s) outstanding")
     }
 
     @Test func initializeLiveCacheAwareC() async {
@@ -165,7 +171,9 @@ struct MisuseExitTests {
             _ = ExAcquireRundownProtectionCacheAwareEx(ref, 3)
             ExInitializeRundownProtectionCacheAware(ref, size)
         }
-        expectReport(result, "ExInitializeRundownProtectionCacheAware", "initialize on a live ref with 3 protection(s) outstanding")
+        expectReport(
+            result, "ExInitializeRundownProtectionCacheAware",
+            "initialize on a live ref with 3 protection(s) outstanding")
     }
 
     // MARK: completed / reinitialize without a wait
@@ -195,7 +203,9 @@ struct MisuseExitTests {
             _ = ExAcquireRundownProtectionEx(ref, 2)
             ExReInitializeRundownProtection(ref)
         }
-        expectReport(result, "ExReInitializeRundownProtection", "reinitialize without a preceding wait (the ref is live, 2 protection(s) outstanding)")
+        expectReport(
+            result, "ExReInitializeRundownProtection",
+            "reinitialize without a preceding wait (the ref is live, 2 protection(s) outstanding)")
     }
 
     @Test func reinitializeWithoutWaitCacheAware() async {
@@ -228,7 +238,9 @@ struct MisuseExitTests {
             _ = ref.acquire()
             ref.reinitialize()
         }
-        expectReport(result, "RundownRef.reinitialize()", "reinitialize without a preceding wait (the ref is live, 1 protection(s) outstanding)")
+        expectReport(
+            result, "RundownRef.reinitialize()",
+            "reinitialize without a preceding wait (the ref is live, 1 protection(s) outstanding)")
     }
 
     // MARK: free
@@ -273,7 +285,8 @@ struct MisuseExitTests {
             let ref = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
             ExInitializeRundownProtectionCacheAware(ref, size - 1)
         }
-        expectReport(result, "ExInitializeRundownProtectionCacheAware", "is smaller than ExSizeOfRundownProtectionCacheAware()")
+        expectReport(
+            result, "ExInitializeRundownProtectionCacheAware", "is smaller than ExSizeOfRundownProtectionCacheAware()")
     }
 
     @Test func initializeTooSmallSwift() async {
@@ -319,7 +332,8 @@ struct MisuseExitTests {
             let ref = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
             ExInitializeRundownProtection(ref)
             // As if 2^62 - 2 protections were outstanding: the next Ex(4) no longer fits.
-            ref.assumingMemoryBound(to: Atomic<UInt>.self).pointee.store(RundownWordState.maxPlainWord - 4, ordering: .relaxed)
+            ref.assumingMemoryBound(to: Atomic<UInt>.self).pointee.store(
+                RundownWordState.maxPlainWord - 4, ordering: .relaxed)
             _ = ExAcquireRundownProtectionEx(ref, 4)
         }
         expectReport(result, "ExAcquireRundownProtectionEx", "count 4 would overflow")
@@ -336,12 +350,14 @@ struct MisuseExitTests {
 
 /// Checks that a child process stopped with a misuse report containing every fragment and the
 /// ref's address.
-func expectReport(_ result: ExitTest.Result?, _ fragments: String..., sourceLocation: SourceLocation = #_sourceLocation) {
+func expectReport(_ result: ExitTest.Result?, _ fragments: String..., sourceLocation: SourceLocation = #_sourceLocation)
+{
     guard let result else { return }  // #expect already recorded the failure
     let stderr = String(decoding: result.standardErrorContent, as: UTF8.self)
     #expect(stderr.contains("rundown misuse in "), "stderr: \(stderr)", sourceLocation: sourceLocation)
     #expect(stderr.contains(" on ref "), "the report names the ref; stderr: \(stderr)", sourceLocation: sourceLocation)
     for fragment in fragments {
-        #expect(stderr.contains(fragment), "missing \"\(fragment)\" in stderr: \(stderr)", sourceLocation: sourceLocation)
+        #expect(
+            stderr.contains(fragment), "missing \"\(fragment)\" in stderr: \(stderr)", sourceLocation: sourceLocation)
     }
 }

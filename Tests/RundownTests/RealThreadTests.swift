@@ -12,13 +12,14 @@ import _RundownShims
 /// data race (ci/sanitizers runs both).
 @Suite("real threads")
 struct RealThreadTests {
-    @Test("hand-off: every release on another thread and CPU than its acquire; owner frees after the wait",
-          arguments: RefKind.allCases)
+    @Test(
+        "hand-off: every release on another thread and CPU than its acquire; owner frees after the wait",
+        arguments: RefKind.allCases)
     func handOff(kind: RefKind) {
         let box = kind.make()
         let workers = max(4, 2 * allowedCPUs)
         let run = HandOffRun(ref: box.ref, workers: workers)
-        for cycle in 0 ..< 6 {
+        for cycle in 0..<6 {
             if cycle > 0 { box.ref.reinitialize() }
             let object = run.publishObject(cycle: cycle)
             run.startWorkers()
@@ -33,20 +34,22 @@ struct RealThreadTests {
         }
         #expect(run.crossThreadReleases.load(ordering: .relaxed) > 0)
         if allowedCPUs > 1 {
-            #expect(run.crossCPUReleases.load(ordering: .relaxed) > 0, "some releases ran on another CPU than their acquire")
+            #expect(
+                run.crossCPUReleases.load(ordering: .relaxed) > 0, "some releases ran on another CPU than their acquire"
+            )
         }
     }
 
     @Test("many acquirers while the owner waits, then the object is freed at once", arguments: RefKind.allCases)
     func racingWait(kind: RefKind) {
-        for _ in 0 ..< 20 {
+        for _ in 0..<20 {
             let box = kind.make()
             let object = UnsafeMutablePointer<Int>.allocate(capacity: 8)
             object.initialize(repeating: 0, count: 8)
             let address = UInt(bitPattern: object)
             let started = Atomic<Int>(0)
             let granted = Atomic<Int>(0)
-            let threads = (0 ..< 4).map { index in
+            let threads = (0..<4).map { index in
                 SpawnedThread(name: "test thread") {
                     migrate(to: index)
                     started.wrappingAdd(1, ordering: .relaxed)
@@ -66,7 +69,7 @@ struct RealThreadTests {
             box.ref.waitForRelease()
             // Every protection granted before the wait was released before it returned, so the
             // tallies are final now: nothing may change them after this point.
-            let total = (0 ..< 4).reduce(0) { $0 + object[$1] }
+            let total = (0..<4).reduce(0) { $0 + object[$1] }
             object.deinitialize(count: 8)
             object.deallocate()
             threads.forEach { $0.join() }
@@ -111,12 +114,12 @@ final class HandOffRun: @unchecked Sendable {
     }
 
     func tallies(of object: UnsafeMutablePointer<Int>) -> Int {
-        (1 ... workers).reduce(0) { $0 + object[$1] }
+        (1...workers).reduce(0) { $0 + object[$1] }
     }
 
     func startWorkers() {
         stop.store(false, ordering: .relaxed)
-        threads = (0 ..< workers).map { index in SpawnedThread(name: "test thread") { self.work(index) } }
+        threads = (0..<workers).map { index in SpawnedThread(name: "test thread") { self.work(index) } }
     }
 
     func stopWorkers() {

@@ -116,7 +116,9 @@ struct StateTableTests {
         #expect(!box.ref.acquire())
     }
 
-    @Test("a second wait after one that had to block returns at once, with completed between", arguments: RefKind.allCases)
+    @Test(
+        "a second wait after one that had to block returns at once, with completed between", arguments: RefKind.allCases
+    )
     func waitTwiceAfterBlockingCompleted(kind: RefKind) {
         let box = kind.make()
         blockingWait(box.ref)
@@ -153,7 +155,7 @@ struct StateTableTests {
     @Test("reinitialise cycles without completed", arguments: RefKind.allCases)
     func reinitializeCycles(kind: RefKind) {
         let box = kind.make()
-        for cycle in 0 ..< 5 {
+        for cycle in 0..<5 {
             #expect(box.ref.acquire(count: cycle + 1))
             if cycle.isMultiple(of: 2) {
                 box.ref.release(count: cycle + 1)
@@ -174,7 +176,7 @@ struct StateTableTests {
     @Test("reinitialise cycles with completed", arguments: RefKind.allCases)
     func reinitializeCyclesCompleted(kind: RefKind) {
         let box = kind.make()
-        for _ in 0 ..< 5 {
+        for _ in 0..<5 {
             blockingWait(box.ref)
             box.ref.rundownCompleted()
             box.ref.waitForRelease()
@@ -199,7 +201,9 @@ struct StateTableTests {
 
     // MARK: scoped helper
 
-    @Test("withProtection runs the closure while live and returns nil once rundown has begun", arguments: RefKind.allCases)
+    @Test(
+        "withProtection runs the closure while live and returns nil once rundown has begun", arguments: RefKind.allCases
+    )
     func withProtection(kind: RefKind) throws {
         let box = kind.make()
         #expect(box.ref.withProtection { 42 } == 42)

@@ -31,7 +31,8 @@ struct SystemCallTests {
             rundown_check_error(EDEADLK, "pthread_mutex_lock")
         }
         let text = result.map { String(decoding: $0.standardErrorContent, as: UTF8.self) } ?? ""
-        #expect(text.contains("rundown: pthread_mutex_lock failed: EDEADLK (Resource deadlock avoided)"), "stderr: \(text)")
+        #expect(
+            text.contains("rundown: pthread_mutex_lock failed: EDEADLK (Resource deadlock avoided)"), "stderr: \(text)")
     }
 
     @Test func pinningAnswersZeroAndUnpinningRestores() {

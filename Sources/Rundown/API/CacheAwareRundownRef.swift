@@ -25,7 +25,10 @@ public final class CacheAwareRundownRef: RundownProtection, @unchecked Sendable 
     /// - Returns: nil if any allocation fails; nothing is left allocated then.
     /// - Precondition: `poolType` is a Windows pool type (traps otherwise).
     public init?(poolType: PoolType = .nonPaged, tag: PoolTag) {
-        guard let header = CacheAwareEntry.allocate(poolType: poolType, tag: tag, call: "CacheAwareRundownRef.init(poolType:tag:)") else {
+        guard
+            let header = CacheAwareEntry.allocate(
+                poolType: poolType, tag: tag, call: "CacheAwareRundownRef.init(poolType:tag:)")
+        else {
             return nil
         }
         self.header = header
@@ -39,9 +42,12 @@ public final class CacheAwareRundownRef: RundownProtection, @unchecked Sendable 
     ///   otherwise, in every build). Extra bytes give extra slots.
     public init(initializingMemory memory: UnsafeMutableRawBufferPointer) {
         guard let base = memory.baseAddress else {
-            RundownMisuse.report(.sizeTooSmall(given: 0, needed: CacheAwareEntry.sizeOf), call: "CacheAwareRundownRef.init(initializingMemory:)", ref: nil)
+            RundownMisuse.report(
+                .sizeTooSmall(given: 0, needed: CacheAwareEntry.sizeOf),
+                call: "CacheAwareRundownRef.init(initializingMemory:)", ref: nil)
         }
-        CacheAwareEntry.initialize(base, size: memory.count, origin: .swiftObject, call: "CacheAwareRundownRef.init(initializingMemory:)")
+        CacheAwareEntry.initialize(
+            base, size: memory.count, origin: .swiftObject, call: "CacheAwareRundownRef.init(initializingMemory:)")
         header = base
         layout = CacheAwareLayout(header: base)
         isAllocated = false

@@ -92,8 +92,9 @@ package struct CacheAwareLayout {
         header.storeBytes(of: owner, toByteOffset: 8, as: UInt.self)
         header.storeBytes(of: UInt32(layout.stride), toByteOffset: 16, as: UInt32.self)
         header.storeBytes(of: UInt32(layout.count), toByteOffset: 20, as: UInt32.self)
-        for index in 0 ..< layout.count {
-            (layout.slots + index * layout.stride).bindMemory(to: Atomic<UInt>.self, capacity: 1).initialize(to: Atomic(0))
+        for index in 0..<layout.count {
+            (layout.slots + index * layout.stride).bindMemory(to: Atomic<UInt>.self, capacity: 1).initialize(
+                to: Atomic(0))
         }
     }
 

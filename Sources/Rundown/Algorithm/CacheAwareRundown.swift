@@ -22,7 +22,8 @@ package enum CacheAwareRundown<Platform: RundownPlatform> {
     /// all slots means anything, so a slot may wrap below zero.
     @inlinable @inline(__always)
     package static func release(_ layout: CacheAwareLayout, delta: UInt) throws(RundownMisuse) {
-        try Word.release(layout.slot(forCPU: Platform.currentCPU()), delta: delta, checkTotal: false, firstSlot: layout.slot(0))
+        try Word.release(
+            layout.slot(forCPU: Platform.currentCPU()), delta: delta, checkTotal: false, firstSlot: layout.slot(0))
     }
 
     /// Closes every slot and waits for the sum of their counts to drain. Returns at once when
@@ -38,7 +39,7 @@ package enum CacheAwareRundown<Platform: RundownPlatform> {
         let marker = block.marker
         var total: UInt = 0
         let swept = Platform.fault == .sweepMissesLastSlot ? max(layout.count - 1, 1) : layout.count
-        for index in 0 ..< swept {
+        for index in 0..<swept {
             let slot = layout.slot(index)
             var current = Platform.load(slot, ordering: .relaxed)
             while true {
@@ -56,7 +57,8 @@ package enum CacheAwareRundown<Platform: RundownPlatform> {
             }
             total &+= current
         }
-        let outstanding = Platform.fault == .waitBlockCountNotShifted ? Int(bitPattern: total) : State.count(ofLive: total)
+        let outstanding =
+            Platform.fault == .waitBlockCountNotShifted ? Int(bitPattern: total) : State.count(ofLive: total)
         if outstanding != 0 {
             // The event must be ready before the count is published: from the add below on,
             // a releaser may bring the count to zero and signal.
@@ -64,13 +66,14 @@ package enum CacheAwareRundown<Platform: RundownPlatform> {
             if !preparedLate { Platform.resetEvent(block.event) }
             // Acquiring and releasing, as for a releaser's drain: if the releasers already
             // took the count to -outstanding, their writes are visible when we see zero.
-            let remaining = Platform.wrappingAdd(block.count, UInt(bitPattern: outstanding), ordering: .acquiringAndReleasing)
+            let remaining = Platform.wrappingAdd(
+                block.count, UInt(bitPattern: outstanding), ordering: .acquiringAndReleasing)
             if preparedLate { Platform.resetEvent(block.event) }
             if remaining != 0 { Platform.waitForEvent(block.event) }
         }
         // Nobody reads the marker any more (see PlainRundown.waitForRelease); relaxed.
         if Platform.fault != .waitLeavesMarker {
-            for index in 0 ..< swept {
+            for index in 0..<swept {
                 Platform.store(layout.slot(index), State.active, ordering: .relaxed)
             }
         }
@@ -80,10 +83,12 @@ package enum CacheAwareRundown<Platform: RundownPlatform> {
     /// some slot is still closed by a wait in progress: for a waiter that is a second waiter,
     /// for completed or reinitialize a call during a wait.
     @inlinable
-    package static func isRunDown(_ layout: CacheAwareLayout, busy: RundownMisuse = .secondWaiter) throws(RundownMisuse) -> Bool {
+    package static func isRunDown(_ layout: CacheAwareLayout, busy: RundownMisuse = .secondWaiter) throws(RundownMisuse)
+        -> Bool
+    {
         let first = Platform.load(layout.slot(0), ordering: .relaxed)
         if first & State.active == 0 { return false }
-        for index in 0 ..< layout.count where Platform.load(layout.slot(index), ordering: .relaxed) != State.active {
+        for index in 0..<layout.count where Platform.load(layout.slot(index), ordering: .relaxed) != State.active {
             throw busy
         }
         return true
@@ -93,7 +98,7 @@ package enum CacheAwareRundown<Platform: RundownPlatform> {
     /// Throws `waitInProgress` if a wait is in progress. Meaningful only when no other thread uses the ref.
     package static func outstanding(_ layout: CacheAwareLayout) throws(RundownMisuse) -> Int {
         var total: UInt = 0
-        for index in 0 ..< layout.count {
+        for index in 0..<layout.count {
             let value = Platform.load(layout.slot(index), ordering: .relaxed)
             if value & State.active != 0 {
                 if value != State.active { throw .waitInProgress }
@@ -107,7 +112,7 @@ package enum CacheAwareRundown<Platform: RundownPlatform> {
     /// Marks every slot completed. Throws unless a wait has finished.
     package static func rundownCompleted(_ layout: CacheAwareLayout) throws(RundownMisuse) {
         try requireRunDown(layout, without: RundownMisuse.completedWithoutWait)
-        for index in 0 ..< layout.count {
+        for index in 0..<layout.count {
             Platform.store(layout.slot(index), State.active, ordering: .relaxed)
         }
     }
@@ -119,14 +124,15 @@ package enum CacheAwareRundown<Platform: RundownPlatform> {
     /// can go to slot 0 instead (see ``PlainRundown/releaseDuringRundown``).
     package static func reinitialize(_ layout: CacheAwareLayout) throws(RundownMisuse) {
         try requireRunDown(layout, without: RundownMisuse.reinitializeWithoutWait)
-        for index in 0 ..< layout.count {
+        for index in 0..<layout.count {
             // Releasing: the owner's preparation of the new object is visible to accessors
             // whose acquiring CAS reads this value.
             Platform.store(layout.slot(index), 0, ordering: .releasing)
         }
     }
 
-    static func requireRunDown(_ layout: CacheAwareLayout, without misuse: (Int) -> RundownMisuse) throws(RundownMisuse) {
+    static func requireRunDown(_ layout: CacheAwareLayout, without misuse: (Int) -> RundownMisuse) throws(RundownMisuse)
+    {
         if try !isRunDown(layout, busy: .waitInProgress) { throw misuse(try outstanding(layout)) }
     }
 }

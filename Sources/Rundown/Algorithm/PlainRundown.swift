@@ -64,7 +64,8 @@ package enum PlainRundown<Platform: RundownPlatform> {
             }
             firstPass = false
             if checkTotal && _slowPath(current < delta) {
-                throw .releaseWithoutAcquire(released: Int(delta >> State.countShift), outstanding: State.count(ofLive: current))
+                throw .releaseWithoutAcquire(
+                    released: Int(delta >> State.countShift), outstanding: State.count(ofLive: current))
             }
             // Releasing on success: the accessor's writes to the object are visible to the owner
             // before the count drops (pairs with the waiter's acquiring CAS / event wait).
@@ -112,7 +113,8 @@ package enum PlainRundown<Platform: RundownPlatform> {
         // Releasing: this accessor's writes happen before the count drops. Acquiring: the
         // releaser that reaches zero has seen every earlier releaser's writes (they form one
         // release sequence on this word) before it signals the waiter.
-        let remaining = Platform.wrappingAdd(block.count, 0 &- UInt(bitPattern: count), ordering: .acquiringAndReleasing)
+        let remaining = Platform.wrappingAdd(
+            block.count, 0 &- UInt(bitPattern: count), ordering: .acquiringAndReleasing)
         if remaining == 0 || (remaining == 1 && Platform.fault == .signalBeforeZero) {
             Platform.signalEvent(block.event)
         }
@@ -138,7 +140,8 @@ package enum PlainRundown<Platform: RundownPlatform> {
                 desired = State.active
             } else {
                 // Relaxed: the block is published by the releasing CAS below.
-                let outstanding = Platform.fault == .waitBlockCountNotShifted ? current : UInt(State.count(ofLive: current))
+                let outstanding =
+                    Platform.fault == .waitBlockCountNotShifted ? current : UInt(State.count(ofLive: current))
                 Platform.store(block.count, outstanding, ordering: .relaxed)
                 if Platform.fault != .eventPreparedAfterPublish { Platform.resetEvent(block.event) }
                 desired = block.marker
@@ -182,7 +185,9 @@ package enum PlainRundown<Platform: RundownPlatform> {
     /// Throws unless `word` is exactly run down (a wait on it has finished): `misuse` of the live
     /// count, or `waitInProgress`.
     @inlinable
-    package static func requireRunDown(_ word: RundownWord, without misuse: (Int) -> RundownMisuse) throws(RundownMisuse) {
+    package static func requireRunDown(_ word: RundownWord, without misuse: (Int) -> RundownMisuse)
+        throws(RundownMisuse)
+    {
         let current = Platform.load(word, ordering: .relaxed)
         if current & State.active == 0 { throw misuse(State.count(ofLive: current)) }
         if current != State.active { throw .waitInProgress }

@@ -40,7 +40,8 @@ package struct WaitBlock {
         withUnsafeTemporaryAllocation(byteCount: 2 * MemoryLayout<UInt>.stride, alignment: 16) { raw in
             let base = raw.baseAddress!
             base.bindMemory(to: Atomic<UInt>.self, capacity: 1).initialize(to: Atomic(0))
-            (base + MemoryLayout<UInt>.stride).bindMemory(to: Atomic<UInt32>.self, capacity: 1).initialize(to: Atomic(0))
+            (base + MemoryLayout<UInt>.stride).bindMemory(to: Atomic<UInt32>.self, capacity: 1).initialize(
+                to: Atomic(0))
             return body(WaitBlock(marker: UInt(bitPattern: base) | RundownWordState.active))
         }
     }

@@ -6,7 +6,8 @@
 @_cdecl("ExAllocateCacheAwareRundownProtection")
 public func ExAllocateCacheAwareRundownProtection(_ poolType: Int32, _ poolTag: UInt32) -> UnsafeMutableRawPointer? {
     CacheAwareEntry.allocate(
-        poolType: PoolType(rawValue: poolType), tag: PoolTag(rawValue: poolTag), call: "ExAllocateCacheAwareRundownProtection")
+        poolType: PoolType(rawValue: poolType), tag: PoolTag(rawValue: poolTag),
+        call: "ExAllocateCacheAwareRundownProtection")
 }
 
 /// `ExFreeCacheAwareRundownProtection`: free what Allocate returned; rundown must be complete.
@@ -30,13 +31,15 @@ public func ExInitializeRundownProtectionCacheAware(_ ref: UnsafeMutableRawPoint
 /// `ExAcquireRundownProtectionCacheAware`: one protection on the current CPU's slot.
 @_cdecl("ExAcquireRundownProtectionCacheAware")
 public func ExAcquireRundownProtectionCacheAware(_ ref: UnsafeMutableRawPointer) -> UInt8 {
-    CacheAwareEntry.acquire(ref, CacheAwareLayout(header: ref), count: 1, call: "ExAcquireRundownProtectionCacheAware") ? 1 : 0
+    CacheAwareEntry.acquire(ref, CacheAwareLayout(header: ref), count: 1, call: "ExAcquireRundownProtectionCacheAware")
+        ? 1 : 0
 }
 
 /// `ExAcquireRundownProtectionCacheAwareEx`: `count` protections, all or nothing.
 @_cdecl("ExAcquireRundownProtectionCacheAwareEx")
 public func ExAcquireRundownProtectionCacheAwareEx(_ ref: UnsafeMutableRawPointer, _ count: UInt32) -> UInt8 {
-    CacheAwareEntry.acquire(ref, CacheAwareLayout(header: ref), count: Int(count), call: "ExAcquireRundownProtectionCacheAwareEx") ? 1 : 0
+    CacheAwareEntry.acquire(
+        ref, CacheAwareLayout(header: ref), count: Int(count), call: "ExAcquireRundownProtectionCacheAwareEx") ? 1 : 0
 }
 
 /// `ExReleaseRundownProtectionCacheAware`: drop one protection on the current CPU's slot.
@@ -48,13 +51,15 @@ public func ExReleaseRundownProtectionCacheAware(_ ref: UnsafeMutableRawPointer)
 /// `ExReleaseRundownProtectionCacheAwareEx`: drop `count` protections on the current CPU's slot.
 @_cdecl("ExReleaseRundownProtectionCacheAwareEx")
 public func ExReleaseRundownProtectionCacheAwareEx(_ ref: UnsafeMutableRawPointer, _ count: UInt32) {
-    CacheAwareEntry.release(ref, CacheAwareLayout(header: ref), count: Int(count), call: "ExReleaseRundownProtectionCacheAwareEx")
+    CacheAwareEntry.release(
+        ref, CacheAwareLayout(header: ref), count: Int(count), call: "ExReleaseRundownProtectionCacheAwareEx")
 }
 
 /// `ExWaitForRundownProtectionReleaseCacheAware`: close every slot, wait for the sum to drain.
 @_cdecl("ExWaitForRundownProtectionReleaseCacheAware")
 public func ExWaitForRundownProtectionReleaseCacheAware(_ ref: UnsafeMutableRawPointer) {
-    CacheAwareEntry.waitForRelease(ref, CacheAwareLayout(header: ref), call: "ExWaitForRundownProtectionReleaseCacheAware")
+    CacheAwareEntry.waitForRelease(
+        ref, CacheAwareLayout(header: ref), call: "ExWaitForRundownProtectionReleaseCacheAware")
 }
 
 /// `ExRundownCompletedCacheAware`: after a wait, mark every slot completed.

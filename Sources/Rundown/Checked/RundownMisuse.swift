@@ -50,15 +50,18 @@ package enum RundownMisuse: Error, Equatable, Sendable, CustomStringConvertible 
         case let .releaseWithoutAcquire(released, outstanding):
             return "release without a matching acquire: releasing \(released) with \(outstanding) outstanding"
         case let .releaseAfterRundown(released):
-            return "release of \(released) on a ref that is already run down with nothing outstanding (release without a matching acquire)"
+            return
+                "release of \(released) on a ref that is already run down with nothing outstanding (release without a matching acquire)"
         case .secondWaiter:
             return "a second waiter while a wait on this ref is in progress (only one thread may wait)"
         case .useAfterFree:
             return "use after free: this cache-aware ref was freed by ExFreeCacheAwareRundownProtection"
         case let .initializeLiveRef(outstanding):
-            return "initialize on a live ref with \(outstanding) protection(s) outstanding (the count would later underflow and a wait would hang)"
+            return
+                "initialize on a live ref with \(outstanding) protection(s) outstanding (the count would later underflow and a wait would hang)"
         case let .completedWithoutWait(outstanding):
-            return "rundown completed without a preceding wait (the ref is live, \(outstanding) protection(s) outstanding)"
+            return
+                "rundown completed without a preceding wait (the ref is live, \(outstanding) protection(s) outstanding)"
         case let .reinitializeWithoutWait(outstanding):
             return "reinitialize without a preceding wait (the ref is live, \(outstanding) protection(s) outstanding)"
         case .waitInProgress:
@@ -66,7 +69,8 @@ package enum RundownMisuse: Error, Equatable, Sendable, CustomStringConvertible 
         case let .freeWithProtectionsOutstanding(outstanding):
             return "free while \(outstanding) protection(s) are outstanding (wait for rundown first)"
         case .freeCallerInitialized:
-            return "free of a ref initialised in caller memory (only refs from ExAllocateCacheAwareRundownProtection may be freed)"
+            return
+                "free of a ref initialised in caller memory (only refs from ExAllocateCacheAwareRundownProtection may be freed)"
         case .freeNotAllocated:
             return "free of memory that ExAllocateCacheAwareRundownProtection did not return"
         case let .sizeTooSmall(given, needed):

@@ -69,7 +69,8 @@ enum RundownShadow {
 
     /// Runs `body` on the ref's record; nothing if the ref is not tracked; use after free if it
     /// was freed.
-    static func update(_ ref: UnsafeRawPointer, call: StaticString, _ body: @escaping (inout Record) -> RundownMisuse?) {
+    static func update(_ ref: UnsafeRawPointer, call: StaticString, _ body: @escaping (inout Record) -> RundownMisuse?)
+    {
         check(ref, call: call) { table, key in
             guard var record = table.records[key] else {
                 return table.freed.contains(key) ? .useAfterFree : nil

@@ -30,7 +30,10 @@ package enum CacheAwareEntryPoints<Platform: RundownPlatform> {
         if !poolType.isValid { RundownMisuse.report(.invalidPoolType(poolType.rawValue), call: call, ref: nil) }
         let cpus = Platform.cpuCount
         let stride = CacheAwareLayout.stride(cpuCount: cpus)
-        guard let header = RundownPool.allocate(byteCount: CacheAwareLayout.headerSize, alignment: MemoryLayout<UInt>.alignment, tag: tag) else {
+        guard
+            let header = RundownPool.allocate(
+                byteCount: CacheAwareLayout.headerSize, alignment: MemoryLayout<UInt>.alignment, tag: tag)
+        else {
             return nil
         }
         guard let slots = RundownPool.allocate(byteCount: cpus * stride, alignment: stride, tag: tag) else {
@@ -44,7 +47,9 @@ package enum CacheAwareEntryPoints<Platform: RundownPlatform> {
     }
 
     /// Initialises a ref in `size` bytes of caller memory at `header`.
-    package static func initialize(_ header: UnsafeMutableRawPointer, size: Int, origin: RundownOrigin, call: StaticString) {
+    package static func initialize(
+        _ header: UnsafeMutableRawPointer, size: Int, origin: RundownOrigin, call: StaticString
+    ) {
         if size < sizeOf { RundownMisuse.report(.sizeTooSmall(given: size, needed: sizeOf), call: call, ref: header) }
         if UInt(bitPattern: header) % UInt(MemoryLayout<UInt>.alignment) != 0 {
             RundownMisuse.report(.misalignedMemory, call: call, ref: header)
@@ -60,8 +65,11 @@ package enum CacheAwareEntryPoints<Platform: RundownPlatform> {
     package static func free(_ header: UnsafeMutableRawPointer, call: StaticString) {
         if Platform.isChecked { RundownShadow.willFree(header, call: call) }
         let owner = CacheAwareLayout.owner(header: header)
-        if owner == CacheAwareLayout.callerOwnedSentinel { RundownMisuse.report(.freeCallerInitialized, call: call, ref: header) }
-        guard let slots = UnsafeMutableRawPointer(bitPattern: owner), RundownPool.owns(header), RundownPool.owns(slots) else {
+        if owner == CacheAwareLayout.callerOwnedSentinel {
+            RundownMisuse.report(.freeCallerInitialized, call: call, ref: header)
+        }
+        guard let slots = UnsafeMutableRawPointer(bitPattern: owner), RundownPool.owns(header), RundownPool.owns(slots)
+        else {
             RundownMisuse.report(.freeNotAllocated, call: call, ref: header)
         }
         let outstanding: Int
@@ -113,7 +121,9 @@ package enum CacheAwareEntryPoints<Platform: RundownPlatform> {
     }
 
     /// Wait for rundown, with the shadow record of the wait (see ``RundownProtection/waitForRelease()``).
-    package static func waitForRelease(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
+    package static func waitForRelease(
+        _ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString
+    ) {
         let checked = Platform.isChecked
         if checked { RundownShadow.willWait(header, call: call) }
         let layout = layout()
@@ -130,7 +140,9 @@ package enum CacheAwareEntryPoints<Platform: RundownPlatform> {
     }
 
     /// Mark completed after a wait (see ``RundownProtection/rundownCompleted()``).
-    package static func rundownCompleted(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
+    package static func rundownCompleted(
+        _ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString
+    ) {
         if Platform.isChecked { RundownShadow.willComplete(header, call: call) }
         do throws(RundownMisuse) {
             try Algorithm.rundownCompleted(layout())
@@ -140,7 +152,9 @@ package enum CacheAwareEntryPoints<Platform: RundownPlatform> {
     }
 
     /// Open again after a wait (see ``RundownProtection/reinitialize()``).
-    package static func reinitialize(_ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString) {
+    package static func reinitialize(
+        _ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, call: StaticString
+    ) {
         if Platform.isChecked { RundownShadow.willReinitialize(header, call: call) }
         do throws(RundownMisuse) {
             try Algorithm.reinitialize(layout())

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Synchronization
 import _RundownShims
@@ -41,19 +41,28 @@ package enum SystemPlatform: RundownPlatform {
     ) -> (exchanged: Bool, original: UInt) {
         // The algorithm only ever fails relaxed; any other failure order gets the strongest pair.
         if failureOrdering != .relaxed {
-            return word.pointee.compareExchange(expected: expected, desired: desired, successOrdering: .sequentiallyConsistent, failureOrdering: .sequentiallyConsistent)
+            return word.pointee.compareExchange(
+                expected: expected, desired: desired, successOrdering: .sequentiallyConsistent,
+                failureOrdering: .sequentiallyConsistent)
         }
         switch successOrdering {
         case .relaxed:
-            return word.pointee.compareExchange(expected: expected, desired: desired, successOrdering: .relaxed, failureOrdering: .relaxed)
+            return word.pointee.compareExchange(
+                expected: expected, desired: desired, successOrdering: .relaxed, failureOrdering: .relaxed)
         case .acquiring:
-            return word.pointee.compareExchange(expected: expected, desired: desired, successOrdering: .acquiring, failureOrdering: .relaxed)
+            return word.pointee.compareExchange(
+                expected: expected, desired: desired, successOrdering: .acquiring, failureOrdering: .relaxed)
         case .releasing:
-            return word.pointee.compareExchange(expected: expected, desired: desired, successOrdering: .releasing, failureOrdering: .relaxed)
+            return word.pointee.compareExchange(
+                expected: expected, desired: desired, successOrdering: .releasing, failureOrdering: .relaxed)
         case .acquiringAndReleasing:
-            return word.pointee.compareExchange(expected: expected, desired: desired, successOrdering: .acquiringAndReleasing, failureOrdering: .relaxed)
+            return word.pointee.compareExchange(
+                expected: expected, desired: desired, successOrdering: .acquiringAndReleasing, failureOrdering: .relaxed
+            )
         default:
-            return word.pointee.compareExchange(expected: expected, desired: desired, successOrdering: .sequentiallyConsistent, failureOrdering: .sequentiallyConsistent)
+            return word.pointee.compareExchange(
+                expected: expected, desired: desired, successOrdering: .sequentiallyConsistent,
+                failureOrdering: .sequentiallyConsistent)
         }
     }
 

@@ -53,13 +53,15 @@ public struct PoolTag: RawRepresentable, Hashable, Sendable, ExpressibleByString
     /// A tag from up to four ASCII characters. Traps on anything else.
     public init(stringLiteral text: String) {
         let bytes = Array(text.utf8)
-        precondition(bytes.count <= 4 && bytes.allSatisfy { $0 < 0x80 }, "a pool tag is at most four ASCII characters, got \"\(text)\"")
+        precondition(
+            bytes.count <= 4 && bytes.allSatisfy { $0 < 0x80 },
+            "a pool tag is at most four ASCII characters, got \"\(text)\"")
         rawValue = bytes.enumerated().reduce(0) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
     }
 
     public var description: String {
-        let chars = (0 ..< 4).map { UInt8(truncatingIfNeeded: rawValue >> (8 * $0)) }
-        if chars.allSatisfy({ $0 == 0 || (0x20 ..< 0x7F).contains($0) }) {
+        let chars = (0..<4).map { UInt8(truncatingIfNeeded: rawValue >> (8 * $0)) }
+        if chars.allSatisfy({ $0 == 0 || (0x20..<0x7F).contains($0) }) {
             return "'" + String(decoding: chars.filter { $0 != 0 }, as: UTF8.self) + "'"
         }
         return "0x" + String(rawValue, radix: 16)

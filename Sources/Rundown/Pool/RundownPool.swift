@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Synchronization
 
@@ -124,7 +124,9 @@ public enum RundownPool {
     /// plan of its own when `tag` is nil. Replaces the earlier plan for the same key.
     public static func injectFailures(_ plan: AllocationFailurePlan, tag: PoolTag? = nil) {
         if case let .nth(n) = plan { precondition(n >= 1, "AllocationFailurePlan.nth counts from 1, got \(n)") }
-        if case let .probability(p, _) = plan { precondition((0 ... 1).contains(p), "a failure probability is within 0...1, got \(p)") }
+        if case let .probability(p, _) = plan {
+            precondition((0...1).contains(p), "a failure probability is within 0...1, got \(p)")
+        }
         var injection = Injection(plan: plan)
         if case let .probability(_, seed) = plan { injection.random = seed }
         state.withLock { $0.injections[tag?.rawValue] = injection }

@@ -125,7 +125,9 @@ package struct FuzzTarget: Sendable, Hashable, CustomStringConvertible {
     /// The target a mistyped `name` probably means, if any.
     package static func suggestion(for name: String) -> FuzzTarget? {
         all.first { $0.name.lowercased() == name.lowercased() || $0.product == name }
-            ?? all.min { editDistance($0.name, name) < editDistance($1.name, name) }.flatMap { editDistance($0.name, name) <= 3 ? $0 : nil }
+            ?? all.min { editDistance($0.name, name) < editDistance($1.name, name) }.flatMap {
+                editDistance($0.name, name) <= 3 ? $0 : nil
+            }
     }
 
     /// The targets called `names`, or every target when `names` is empty; duplicates dropped.

@@ -16,8 +16,10 @@ package struct Workspace: Sendable {
     /// The repository root is the current directory: it must hold Package.swift and Corpus/.
     package static func current() throws(UsageError) -> Workspace {
         let root = FileManager.default.currentDirectoryPath
-        for required in ["Package.swift", "Corpus", "FuzzTargets"] where !FileManager.default.fileExists(atPath: root + "/" + required) {
-            throw UsageError("\(root) is not the repository root (no \(required) here); run the tool as ci/fuzz, or from the root")
+        for required in ["Package.swift", "Corpus", "FuzzTargets"]
+        where !FileManager.default.fileExists(atPath: root + "/" + required) {
+            throw UsageError(
+                "\(root) is not the repository root (no \(required) here); run the tool as ci/fuzz, or from the root")
         }
         return Workspace(root: root)
     }
@@ -42,7 +44,8 @@ package struct Workspace: Sendable {
 
     /// A scratch folder under `.fuzz/tmp` (removed by the caller).
     package func scratchFolder(_ purpose: String) throws -> String {
-        let path = "\(Workspace.workFolder)/tmp/\(purpose)-\(ProcessInfo.processInfo.processIdentifier)-\(Workspace.stamp())"
+        let path =
+            "\(Workspace.workFolder)/tmp/\(purpose)-\(ProcessInfo.processInfo.processIdentifier)-\(Workspace.stamp())"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }

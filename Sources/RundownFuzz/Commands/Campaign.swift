@@ -44,7 +44,9 @@ package struct Campaign {
         let findings = workspace.findings(target)
         try FileManager.default.createDirectory(atPath: findings, withIntermediateDirectories: true)
         let logFile = "\(logs)/\(target.name).log"
-        log("== \(target.name): fuzzing for \(seconds) s from \(working) (\(Workspace.files(in: working).count) inputs, \(seeded) new from \(workspace.committedCorpus(target))); log: \(logFile)")
+        log(
+            "== \(target.name): fuzzing for \(seconds) s from \(working) (\(Workspace.files(in: working).count) inputs, \(seeded) new from \(workspace.committedCorpus(target))); log: \(logFile)"
+        )
         let (termination, output) = try fuzzer.run(
             fuzzer.dictionaryFlags + [
                 "-max_total_time=\(seconds)", "-print_final_stats=1", "-artifact_prefix=\(findings)/", working,
@@ -57,7 +59,9 @@ package struct Campaign {
         } else if stop.isRequested {
             verdict = .interrupted
         } else {
-            verdict = .error("libFuzzer ended with \(termination.description) and wrote no finding: " + (output.findingSummary ?? "see the log"))
+            verdict = .error(
+                "libFuzzer ended with \(termination.description) and wrote no finding: "
+                    + (output.findingSummary ?? "see the log"))
         }
         let result = CampaignResult(target: target, verdict: verdict, log: logFile, figures: output)
         log("   \(target.name): \(result.verdict.word)")

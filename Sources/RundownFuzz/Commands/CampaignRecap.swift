@@ -10,7 +10,9 @@ package struct CampaignRecap {
     package let logFolder: String
     package let workingCorpora: [String]
 
-    package init(seconds: Int, control: RundownFault, results: [CampaignResult], logFolder: String, workingCorpora: [String]) {
+    package init(
+        seconds: Int, control: RundownFault, results: [CampaignResult], logFolder: String, workingCorpora: [String]
+    ) {
         self.seconds = seconds
         self.control = control
         self.results = results
@@ -21,7 +23,9 @@ package struct CampaignRecap {
     /// 0 when every target ran clean; 1 when something was found or a target failed to run;
     /// `interruptedStatus` (128 + the signal) when a stop signal cut the campaign short.
     package func exitStatus(interruptedStatus: Int32) -> Int32 {
-        if results.contains(where: { if case .found = $0.verdict { true } else if case .error = $0.verdict { true } else { false } }) {
+        if results.contains(where: {
+            if case .found = $0.verdict { true } else if case .error = $0.verdict { true } else { false }
+        }) {
             return 1
         }
         if results.contains(where: { if case .clean = $0.verdict { false } else { true } }) { return interruptedStatus }
@@ -63,13 +67,19 @@ package struct CampaignRecap {
         let clean = results.filter { if case .clean = $0.verdict { true } else { false } }.count
         lines.append("")
         lines.append("libFuzzer logs: \(logFolder)/<target>.log")
-        lines.append("new inputs stay in the working corpora (\(Workspace.workFolder)/corpus/<target>, ignored by git);"
-            + " keep them in Corpus/ with `ci/fuzz merge`, drop them with `ci/fuzz clean`")
-        let failed = results.filter { if case .found = $0.verdict { true } else if case .error = $0.verdict { true } else { false } }.count
-        lines.append("verdict: " + (clean == results.count
-            ? "CLEAN: \(results.count) of \(results.count) targets ran \(seconds) s with no finding"
-            : failed > 0 ? "NOT CLEAN: \(failed) of \(results.count) targets found something or could not run (see above)"
-            : "INTERRUPTED: \(clean) of \(results.count) targets ran to the end, none found anything"))
+        lines.append(
+            "new inputs stay in the working corpora (\(Workspace.workFolder)/corpus/<target>, ignored by git);"
+                + " keep them in Corpus/ with `ci/fuzz merge`, drop them with `ci/fuzz clean`")
+        let failed = results.filter {
+            if case .found = $0.verdict { true } else if case .error = $0.verdict { true } else { false }
+        }.count
+        lines.append(
+            "verdict: "
+                + (clean == results.count
+                    ? "CLEAN: \(results.count) of \(results.count) targets ran \(seconds) s with no finding"
+                    : failed > 0
+                        ? "NOT CLEAN: \(failed) of \(results.count) targets found something or could not run (see above)"
+                        : "INTERRUPTED: \(clean) of \(results.count) targets ran to the end, none found anything"))
         return lines
     }
 
@@ -81,11 +91,12 @@ package enum Table {
     /// Columns padded to their widest cell, two spaces apart; `rightAligned` columns by index.
     package static func render(_ rows: [[String]], rightAligned: Set<Int> = []) -> [String] {
         let columns = rows.map(\.count).max() ?? 0
-        let widths = (0 ..< columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        let widths = (0..<columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { column, cell in
                 let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return rightAligned.contains(column) ? padding + cell : (column == row.count - 1 ? cell : cell + padding)
+                return rightAligned.contains(column)
+                    ? padding + cell : (column == row.count - 1 ? cell : cell + padding)
             }.joined(separator: "  ")
         }
     }

@@ -42,14 +42,18 @@ package struct CorpusCheck {
         let findings = workspace.findings(target)
         try FileManager.default.createDirectory(atPath: findings, withIntermediateDirectories: true)
         let logFile = "\(logs)/\(target.name).log"
-        let (termination, output) = try fuzzer.run(["-runs=0", "-artifact_prefix=\(findings)/", copy], log: logFile, stop: stop)
+        let (termination, output) = try fuzzer.run(
+            ["-runs=0", "-artifact_prefix=\(findings)/", copy], log: logFile, stop: stop)
         if stop.isRequested { throw ToolFailure("interrupted while checking \(target.name)") }
         guard termination.succeeded else {
             throw CheckFailure(
                 "\(target.name) fails on its committed corpus: \(output.findingSummary ?? termination.description)"
-                    + (output.artifact.map { "; input \($0), replay: ci/fuzz replay \(target.name) \($0)" } ?? "") + " (log: \(logFile))")
+                    + (output.artifact.map { "; input \($0), replay: ci/fuzz replay \(target.name) \($0)" } ?? "")
+                    + " (log: \(logFile))")
         }
-        log("\(target.name): \(inputs) inputs of \(workspace.committedCorpus(target)) ran clean (\(Table.grouped(output.features ?? 0)) features; log: \(logFile))")
+        log(
+            "\(target.name): \(inputs) inputs of \(workspace.committedCorpus(target)) ran clean (\(Table.grouped(output.features ?? 0)) features; log: \(logFile))"
+        )
     }
 
     func checkThreadControls(_ target: FuzzTarget, logs: String, log: (String) -> Void) throws {
@@ -62,14 +66,21 @@ package struct CorpusCheck {
             defer { try? FileManager.default.removeItem(atPath: scratch) }
             let runs = "-runs=\(CorpusCheck.threadControlRuns)"
             let broken = try LibFuzzerRun(target: target, workspace: workspace, control: fault)
-                .run([runs, "-artifact_prefix=\(scratch)/", file], log: "\(logs)/\(target.name)-\(name)-with-control.log", stop: stop)
+                .run(
+                    [runs, "-artifact_prefix=\(scratch)/", file],
+                    log: "\(logs)/\(target.name)-\(name)-with-control.log", stop: stop)
             guard !broken.0.succeeded else {
-                throw CheckFailure("\(file): not caught with RUNDOWN_CONTROL=\(name) in \(CorpusCheck.threadControlRuns) runs: the real-thread oracle lost its teeth")
+                throw CheckFailure(
+                    "\(file): not caught with RUNDOWN_CONTROL=\(name) in \(CorpusCheck.threadControlRuns) runs: the real-thread oracle lost its teeth"
+                )
             }
             let real = try LibFuzzerRun(target: target, workspace: workspace, control: .none)
-                .run([runs, "-artifact_prefix=\(workspace.findings(target))/", file], log: "\(logs)/\(target.name)-\(name)-real.log", stop: stop)
+                .run(
+                    [runs, "-artifact_prefix=\(workspace.findings(target))/", file],
+                    log: "\(logs)/\(target.name)-\(name)-real.log", stop: stop)
             guard real.0.succeeded else {
-                throw CheckFailure("\(file) fails on the real implementation: \(real.1.findingSummary ?? real.0.description)")
+                throw CheckFailure(
+                    "\(file) fails on the real implementation: \(real.1.findingSummary ?? real.0.description)")
             }
             log("\(file): caught with its control, clean without (\(CorpusCheck.threadControlRuns) runs each)")
         }

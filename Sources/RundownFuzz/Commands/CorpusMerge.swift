@@ -24,21 +24,30 @@ package struct CorpusMerge {
         let fresh = "\(scratch)/merged", control = "\(scratch)/control"
         try FileManager.default.createDirectory(atPath: fresh, withIntermediateDirectories: true)
         let logFile = "\(scratch)/merge.log"
-        let (termination, _) = try fuzzer.run(["-merge=1", "-merge_control_file=\(control)", fresh, committed] + working, log: logFile, stop: stop)
+        let (termination, _) = try fuzzer.run(
+            ["-merge=1", "-merge_control_file=\(control)", fresh, committed] + working, log: logFile, stop: stop)
         if stop.isRequested { throw ToolFailure("merge of \(target.name) interrupted; \(committed) is unchanged") }
         guard termination.succeeded else {
-            let tail = ((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5).joined(separator: "\n")
-            throw ToolFailure("merge of \(target.name) did not complete (\(termination.description)); \(committed) is unchanged. Last lines:\n\(tail)")
+            let tail = ((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5)
+                .joined(separator: "\n")
+            throw ToolFailure(
+                "merge of \(target.name) did not complete (\(termination.description)); \(committed) is unchanged. Last lines:\n\(tail)"
+            )
         }
         let inputsBefore = Workspace.files(in: committed).count
         let workingInputs = working.map { Workspace.files(in: $0).count }.reduce(0, +)
         let features = try MergeControlFile(path: control)
         let chosen = Set(Workspace.files(in: fresh).compactMap { FileManager.default.contents(atPath: $0) })
         let all = features.features(ofInputsWhere: { _ in true })
-        let kept = features.features(ofInputsWhere: { path in FileManager.default.contents(atPath: path).map(chosen.contains) ?? false })
-        log("\(target.name): \(inputsBefore) committed + \(workingInputs) working inputs, \(all) features -> \(chosen.count) inputs, \(kept) features")
+        let kept = features.features(ofInputsWhere: { path in
+            FileManager.default.contents(atPath: path).map(chosen.contains) ?? false
+        })
+        log(
+            "\(target.name): \(inputsBefore) committed + \(workingInputs) working inputs, \(all) features -> \(chosen.count) inputs, \(kept) features"
+        )
         guard kept >= all else {
-            throw ToolFailure("merge of \(target.name) would lose features (\(all) -> \(kept)); \(committed) is unchanged")
+            throw ToolFailure(
+                "merge of \(target.name) would lose features (\(all) -> \(kept)); \(committed) is unchanged")
         }
         // Swap in two renames, so that an interruption leaves either the old or the new folder.
         let old = "\(scratch)/old"
@@ -63,7 +72,7 @@ package struct MergeControlFile {
         guard lines.count >= 2, let count = Int(lines[0]), lines.count >= 2 + count else {
             throw ToolFailure("\(file) is not a libFuzzer merge control file")
         }
-        inputs = lines[2 ..< 2 + count].map(String.init)
+        inputs = lines[2..<2 + count].map(String.init)
         for line in lines[(2 + count)...] where line.hasPrefix("FT ") {
             let fields = line.split(separator: " ")
             guard fields.count >= 2, let index = Int(fields[1]) else { continue }

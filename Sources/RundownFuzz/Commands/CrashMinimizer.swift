@@ -20,7 +20,9 @@ package struct CrashMinimizer {
     /// Writes `file.min`; returns its path.
     package func run(file: String, stop: StopSignal) throws -> String {
         guard let before = FileManager.default.contents(atPath: file) else {
-            throw UsageError("cannot read \(file): " + (FileManager.default.fileExists(atPath: file) ? "not a readable file" : "no such file"))
+            throw UsageError(
+                "cannot read \(file): "
+                    + (FileManager.default.fileExists(atPath: file) ? "not a readable file" : "no such file"))
         }
         let output = file + ".min"
         try? FileManager.default.removeItem(atPath: output)
@@ -30,7 +32,9 @@ package struct CrashMinimizer {
             ["-minimize_crash=1", "-runs=\(CrashMinimizer.attempts)", "-exact_artifact_path=\(output)", file],
             log: "\(scratch)/minimize.log", stop: stop)
         guard let after = FileManager.default.contents(atPath: output) else {
-            throw CheckFailure("could not minimise \(file): it does not fail on \(target.name) with control \(control.rawValue) (replay it: ci/fuzz replay \(target.name) \(file))")
+            throw CheckFailure(
+                "could not minimise \(file): it does not fail on \(target.name) with control \(control.rawValue) (replay it: ci/fuzz replay \(target.name) \(file))"
+            )
         }
         return "\(file): \(before.count) bytes -> \(output): \(after.count) bytes"
     }

@@ -19,7 +19,10 @@ package struct FuzzBuild {
     /// that changes from one build to the next, and swiftc keeps only the last one: half of the
     /// builds had no sanitizer in the Swift code. One combined flag, passed last, settles it.
     package static func arguments(product: String, sanitizer: FuzzSanitizer) -> [String] {
-        ["build", "--scratch-path", sanitizer.scratchPath, "-c", "release", "--sanitize=fuzzer", "--sanitize=\(sanitizer.rawValue)"]
+        [
+            "build", "--scratch-path", sanitizer.scratchPath, "-c", "release", "--sanitize=fuzzer",
+            "--sanitize=\(sanitizer.rawValue)",
+        ]
             + coverageFlags + ["-Xswiftc", "-sanitize=fuzzer,\(sanitizer.rawValue)", "--product", product]
     }
 
@@ -34,7 +37,9 @@ package struct FuzzBuild {
             if built.contains(key) { continue }
             built.append(key)
             let logFile = "\(logs)/\(target.product)-\(target.sanitizer.rawValue).log"
-            log("== building \(target.product) (libFuzzer + \(target.sanitizer.reportName), release) into \(target.sanitizer.scratchPath); log: \(logFile)")
+            log(
+                "== building \(target.product) (libFuzzer + \(target.sanitizer.reportName), release) into \(target.sanitizer.scratchPath); log: \(logFile)"
+            )
             let termination = try Subprocess.run(
                 "swift", FuzzBuild.arguments(product: target.product, sanitizer: target.sanitizer),
                 environment: ["RUNDOWN_FUZZ_TARGETS": "1"], output: .file(logFile), stop: stop)
@@ -42,7 +47,9 @@ package struct FuzzBuild {
             guard termination.succeeded else {
                 let text = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
                 log(text.split(separator: "\n", omittingEmptySubsequences: false).suffix(40).joined(separator: "\n"))
-                throw ToolFailure("swift build of \(target.product) with \(target.sanitizer.reportName) failed (\(termination.description)); the end of its log is above, all of it in \(logFile)")
+                throw ToolFailure(
+                    "swift build of \(target.product) with \(target.sanitizer.reportName) failed (\(termination.description)); the end of its log is above, all of it in \(logFile)"
+                )
             }
         }
         for sanitizer in Set(targets.map(\.sanitizer)).sorted(by: { $0.rawValue < $1.rawValue }) {
@@ -53,7 +60,9 @@ package struct FuzzBuild {
             let counters = try coverageCounters(target)
             log("\(target.name): \(counters) inline 8-bit counters")
             guard counters >= FuzzBuild.minimumCounters else {
-                throw ToolFailure("\(target.name) has only \(counters) coverage counters (expected \(FuzzBuild.minimumCounters) or more): the coverage flags did not apply")
+                throw ToolFailure(
+                    "\(target.name) has only \(counters) coverage counters (expected \(FuzzBuild.minimumCounters) or more): the coverage flags did not apply"
+                )
             }
         }
     }
@@ -63,19 +72,26 @@ package struct FuzzBuild {
         for module in ["Rundown", "RundownHarness"] {
             let folder = "\(sanitizer.scratchPath)/release/\(module).build"
             let objects = Workspace.files(in: folder).filter { $0.hasSuffix(".o") }
-            guard !objects.isEmpty else { throw ToolFailure("no objects in \(folder): the build did not produce \(module)") }
+            guard !objects.isEmpty else {
+                throw ToolFailure("no objects in \(folder): the build did not produce \(module)")
+            }
             let (termination, symbols) = try Subprocess.capture("nm", ["--undefined-only"] + objects)
-            guard termination.succeeded else { throw ToolFailure("nm failed on \(folder) (\(termination.description))") }
+            guard termination.succeeded else {
+                throw ToolFailure("nm failed on \(folder) (\(termination.description))")
+            }
             let instrumented = sanitizer.checkSymbolPrefixes.contains { prefix in symbols.contains(" U \(prefix)") }
             guard instrumented else {
-                throw ToolFailure("the \(module) objects in \(folder) have no \(sanitizer.reportName) checks: the sanitizer flag did not apply")
+                throw ToolFailure(
+                    "the \(module) objects in \(folder) have no \(sanitizer.reportName) checks: the sanitizer flag did not apply"
+                )
             }
         }
     }
 
     /// The inline 8-bit counters libFuzzer finds in the target's binary.
     func coverageCounters(_ target: FuzzTarget) throws -> Int {
-        let (_, output) = try Subprocess.capture(target.binaryPath, ["-runs=0"], environment: ["SWIFT_BACKTRACE": "enable=no"])
+        let (_, output) = try Subprocess.capture(
+            target.binaryPath, ["-runs=0"], environment: ["SWIFT_BACKTRACE": "enable=no"])
         for line in output.split(separator: "\n") {
             guard let range = line.range(of: "Loaded 1 modules") else { continue }
             let rest = line[range.upperBound...].drop { !$0.isNumber }

@@ -26,7 +26,9 @@ package struct Replay {
         var inputs: [(String, [UInt8])] = []
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw UsageError("cannot read \(file): " + (FileManager.default.fileExists(atPath: file) ? "not a readable file" : "no such file"))
+                throw UsageError(
+                    "cannot read \(file): "
+                        + (FileManager.default.fileExists(atPath: file) ? "not a readable file" : "no such file"))
             }
             inputs.append((file, [UInt8](data)))
         }
@@ -74,15 +76,21 @@ package struct Replay {
         let scratch = try workspace.scratchFolder("replay")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let log = "\(scratch)/replay.log"
-        let (termination, output) = try fuzzer.run(["-runs=\(Replay.realThreadRuns)", "-artifact_prefix=\(scratch)/", file], log: log, stop: stop)
+        let (termination, output) = try fuzzer.run(
+            ["-runs=\(Replay.realThreadRuns)", "-artifact_prefix=\(scratch)/", file], log: log, stop: stop)
         if termination.succeeded {
-            print("verdict: PASS: \(Replay.realThreadRuns) runs on real threads under \(target.sanitizer.reportName), no report (control \(control.rawValue))\n")
+            print(
+                "verdict: PASS: \(Replay.realThreadRuns) runs on real threads under \(target.sanitizer.reportName), no report (control \(control.rawValue))\n"
+            )
             return 0
         }
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         // The sanitizer's or the harness's report names the operation and the logical thread.
         let report = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .drop { !$0.contains("WARNING: ThreadSanitizer") && !$0.contains("ERROR: AddressSanitizer") && !$0.contains("==rundown-harness==") && !$0.contains("ERROR: libFuzzer") }
+            .drop {
+                !$0.contains("WARNING: ThreadSanitizer") && !$0.contains("ERROR: AddressSanitizer")
+                    && !$0.contains("==rundown-harness==") && !$0.contains("ERROR: libFuzzer")
+            }
         print(report.prefix(60).joined(separator: "\n"))
         print("verdict: FAIL: \(output.findingSummary ?? termination.description) (control \(control.rawValue))\n")
         return 1

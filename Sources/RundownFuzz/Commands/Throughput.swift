@@ -21,14 +21,18 @@ package struct Throughput {
     /// The generated inputs (deterministic: seed 20000).
     package static func inputs(count: Int) -> [[UInt8]] {
         var random = SplitMix64(seed: 20_000)
-        return (0 ..< count).map { _ in
+        return (0..<count).map { _ in
             let kind = Program.RefKind.allCases[random.below(3)]
-            var program = (0 ..< 3).flatMap { thread in
-                (0 ..< 8).map { _ in InputEncoding.operation(thread: thread, kind: random.below(8), argument: random.below(4)) }
+            var program = (0..<3).flatMap { thread in
+                (0..<8).map { _ in
+                    InputEncoding.operation(thread: thread, kind: random.below(8), argument: random.below(4))
+                }
             }
             program.shuffle(using: &random)
-            let schedule = (0 ..< 30).map { _ in UInt8(random.below(256)) }
-            return InputEncoding.input(kind: kind, cpus: 1 + random.below(4), twoRefs: random.below(2) == 1, workers: 2, program: program, schedule: schedule)
+            let schedule = (0..<30).map { _ in UInt8(random.below(256)) }
+            return InputEncoding.input(
+                kind: kind, cpus: 1 + random.below(4), twoRefs: random.below(2) == 1, workers: 2, program: program,
+                schedule: schedule)
         }
     }
 
@@ -39,16 +43,21 @@ package struct Throughput {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for (index, bytes) in Throughput.inputs(count: count).enumerated() {
             let path = folder + "/" + String(format: "g%06d", index)
-            guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { throw ToolFailure("cannot write \(path)") }
+            guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+                throw ToolFailure("cannot write \(path)")
+            }
         }
         let start = Date()
-        let (termination, output) = try fuzzer.run(["-runs=0", "-print_final_stats=1", folder], log: "\(folder).log", stop: stop)
+        let (termination, output) = try fuzzer.run(
+            ["-runs=0", "-print_final_stats=1", folder], log: "\(folder).log", stop: stop)
         defer { try? FileManager.default.removeItem(atPath: "\(folder).log") }
         let seconds = Date().timeIntervalSince(start)
         guard termination.succeeded else {
-            throw CheckFailure("\(target.name) failed on a generated input: \(output.findingSummary ?? termination.description)")
+            throw CheckFailure(
+                "\(target.name) failed on a generated input: \(output.findingSummary ?? termination.description)")
         }
         return "\(target.name): \(Table.grouped(count)) generated inputs (3 threads x 8 operations) in "
-            + String(format: "%.1f s", seconds) + " of wall time; libFuzzer reports \(Table.grouped(output.executionsPerSecond ?? 0)) exec/s"
+            + String(format: "%.1f s", seconds)
+            + " of wall time; libFuzzer reports \(Table.grouped(output.executionsPerSecond ?? 0)) exec/s"
     }
 }

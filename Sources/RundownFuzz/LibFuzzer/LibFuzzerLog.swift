@@ -20,10 +20,13 @@ package struct LibFuzzerLog: Equatable, Sendable {
 
     package init(parsing text: String) {
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            if let value = LibFuzzerLog.statistic("stat::number_of_executed_units:", in: line) { executions = value }
-            else if let value = LibFuzzerLog.statistic("stat::average_exec_per_sec:", in: line) { executionsPerSecond = value }
-            else if let value = LibFuzzerLog.statistic("stat::new_units_added:", in: line) { newInputs = value }
-            else if line.hasPrefix("#"), let ft = LibFuzzerLog.field("ft:", in: line) {
+            if let value = LibFuzzerLog.statistic("stat::number_of_executed_units:", in: line) {
+                executions = value
+            } else if let value = LibFuzzerLog.statistic("stat::average_exec_per_sec:", in: line) {
+                executionsPerSecond = value
+            } else if let value = LibFuzzerLog.statistic("stat::new_units_added:", in: line) {
+                newInputs = value
+            } else if line.hasPrefix("#"), let ft = LibFuzzerLog.field("ft:", in: line) {
                 features = ft
                 if let corpus = LibFuzzerLog.field("corp:", in: line) { corpusInputs = corpus }
             } else if let range = line.range(of: "Test unit written to ") {

@@ -30,7 +30,8 @@ package struct LibFuzzerRun {
 
     /// The `-dict=` flag when the target has a dictionary.
     package var dictionaryFlags: [String] {
-        FileManager.default.fileExists(atPath: workspace.dictionary(target)) ? ["-dict=\(workspace.dictionary(target))"] : []
+        FileManager.default.fileExists(atPath: workspace.dictionary(target))
+            ? ["-dict=\(workspace.dictionary(target))"] : []
     }
 
     /// The environment of the run: sanitizer options, the control, the interleaving features.
@@ -43,7 +44,9 @@ package struct LibFuzzerRun {
 
     /// Runs the binary with the options file's flags followed by `arguments`, its output into
     /// `log`; returns how it ended and what it printed.
-    package func run(_ arguments: [String], log: String, stop: StopSignal?) throws -> (Subprocess.Termination, LibFuzzerLog) {
+    package func run(_ arguments: [String], log: String, stop: StopSignal?) throws -> (
+        Subprocess.Termination, LibFuzzerLog
+    ) {
         let termination = try Subprocess.run(
             try binary(), options.libFuzzerFlags + arguments, environment: environment, output: .file(log), stop: stop)
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""

@@ -8,7 +8,8 @@ package struct TargetOptions: Equatable, Sendable {
     package var sections: [String: [(key: String, value: String)]]
 
     package static func == (a: TargetOptions, b: TargetOptions) -> Bool {
-        a.sections.mapValues { $0.map { "\($0.key)=\($0.value)" } } == b.sections.mapValues { $0.map { "\($0.key)=\($0.value)" } }
+        a.sections.mapValues { $0.map { "\($0.key)=\($0.value)" } }
+            == b.sections.mapValues { $0.map { "\($0.key)=\($0.value)" } }
     }
 
     /// Parses the text of an options file. Comments (`#`) and blank lines are skipped; any other

@@ -74,7 +74,8 @@ package enum Subprocess {
         }
         process.waitUntilExit()
         let signalled = process.terminationReason == .uncaughtSignal
-        return Termination(status: signalled ? 128 + process.terminationStatus : process.terminationStatus, signalled: signalled)
+        return Termination(
+            status: signalled ? 128 + process.terminationStatus : process.terminationStatus, signalled: signalled)
     }
 
     /// Runs `program` and returns what it printed on standard output and error (for short
@@ -82,7 +83,9 @@ package enum Subprocess {
     package static func capture(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws
         -> (termination: Termination, output: String)
     {
-        let file = NSTemporaryDirectory() + "rundown-fuzz-capture-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0 ... .max))"
+        let file =
+            NSTemporaryDirectory()
+            + "rundown-fuzz-capture-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0 ... .max))"
         defer { try? FileManager.default.removeItem(atPath: file) }
         let termination = try run(program, arguments, environment: environment, output: .file(file))
         let output = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""

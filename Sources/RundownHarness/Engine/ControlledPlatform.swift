@@ -36,7 +36,8 @@ package enum ControlledPlatform: ForwardingPlatform {
     ) -> (exchanged: Bool, original: UInt) {
         beforeWordOperation(.compareExchange, on: word)
         let result = SystemPlatform.compareExchange(
-            word, expected: expected, desired: desired, successOrdering: successOrdering, failureOrdering: failureOrdering)
+            word, expected: expected, desired: desired, successOrdering: successOrdering,
+            failureOrdering: failureOrdering)
         if result.exchanged && desired & RundownWordState.active != 0 && desired != RundownWordState.active {
             scheduler.lifetime.stored(marker: desired, by: scheduler.current)
         }

@@ -39,19 +39,23 @@ package enum Failure: Equatable, Sendable, CustomStringConvertible {
     package var description: String {
         switch self {
         case let .deadlock(_, waits, unfinished, threads):
-            return "DEADLOCK: 0 threads can run while \(unfinished) of \(threads) have not finished; blocked: " + waits.joined(separator: ", ")
+            return "DEADLOCK: 0 threads can run while \(unfinished) of \(threads) have not finished; blocked: "
+                + waits.joined(separator: ", ")
         case let .livelock(steps):
-            return "LIVELOCK: the run went past the step bound of \(steps) scheduling points without every thread finishing"
+            return
+                "LIVELOCK: the run went past the step bound of \(steps) scheduling points without every thread finishing"
         case let .oracle(thread, what):
             return "ORACLE (T\(thread)): \(what)"
         case let .unexpectedMisuse(thread, misuse):
-            return "UNEXPECTED MISUSE REPORT (T\(thread)): reported \(misuse), but the call commits none (the model expected no report)"
+            return
+                "UNEXPECTED MISUSE REPORT (T\(thread)): reported \(misuse), but the call commits none (the model expected no report)"
         case let .wrongMisuse(thread, expected, reported):
             return "WRONG MISUSE (T\(thread)): committed \(expected), reported \(reported)"
         case let .missedMisuse(thread, expected):
             return "MISSED MISUSE (T\(thread)): committed \(expected), nothing reported"
         case let .leak(before, after):
-            return "LEAK: the harness's pool tag held \(before) before the run and \(after) after teardown (expected the same)"
+            return
+                "LEAK: the harness's pool tag held \(before) before the run and \(after) after teardown (expected the same)"
         case let .waitBlockLifetime(_, _, what):
             return "WAIT-BLOCK LIFETIME: \(what)"
         }

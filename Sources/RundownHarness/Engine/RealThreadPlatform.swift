@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Rundown
 import RundownTestKit
@@ -24,7 +24,9 @@ package enum RealThreadPlatform: ForwardingPlatform {
 
     /// The weakened orderings: a release CAS that is relaxed, an acquire CAS that is relaxed, a
     /// wait-block decrement that keeps only its acquiring half.
-    package static func updateOrdering(_ ordering: AtomicUpdateOrdering, for operation: SeamOperation) -> AtomicUpdateOrdering {
+    package static func updateOrdering(_ ordering: AtomicUpdateOrdering, for operation: SeamOperation)
+        -> AtomicUpdateOrdering
+    {
         switch (operation, fault) {
         case (.compareExchange, .relaxedRelease) where ordering == .releasing: .relaxed
         case (.compareExchange, .relaxedAcquire) where ordering == .acquiring: .relaxed

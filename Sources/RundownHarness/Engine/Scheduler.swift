@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Rundown
 import Synchronization
@@ -60,8 +60,10 @@ final class Scheduler {
     var feedsCounters = false
 
     /// Prepares a run of `threads` logical threads.
-    func reset(threads: Int, body: @escaping (Int) -> Void, schedule: ScheduleBytes, cpuCount: Int, fault: RundownFault,
-               stepBound: Int, feedsCounters: Bool, onPoint: @escaping () -> Void) {
+    func reset(
+        threads: Int, body: @escaping (Int) -> Void, schedule: ScheduleBytes, cpuCount: Int, fault: RundownFault,
+        stepBound: Int, feedsCounters: Bool, onPoint: @escaping () -> Void
+    ) {
         self.body = body
         self.threadCount = threads
         self.states = Array(repeating: .runnable, count: threads)
@@ -85,9 +87,11 @@ final class Scheduler {
             rundown_fiber_create(fiber, Scheduler.stackSize)  // stops the process if it cannot map the stack
             Scheduler.fiberPool.append(fiber)
         }
-        lifetime.reset(stacks: Scheduler.fiberPool.prefix(threads).map {
-            WaitBlockLifetime.Span(low: UInt(bitPattern: $0.pointee.stack_bottom), size: UInt($0.pointee.stack_size))
-        })
+        lifetime.reset(
+            stacks: Scheduler.fiberPool.prefix(threads).map {
+                WaitBlockLifetime.Span(
+                    low: UInt(bitPattern: $0.pointee.stack_bottom), size: UInt($0.pointee.stack_size))
+            })
     }
 
     /// Runs every logical thread to completion (or to the first failure) on the calling thread.
@@ -100,8 +104,9 @@ final class Scheduler {
             rundown_fiber_adopt_thread(Scheduler.mainFiber)
             Scheduler.mainThread = me
         }
-        for index in 0 ..< threadCount {
-            rundown_fiber_prepare(Scheduler.fiberPool[index], schedulerFiberEntry, UnsafeMutableRawPointer(bitPattern: index + 1))
+        for index in 0..<threadCount {
+            rundown_fiber_prepare(
+                Scheduler.fiberPool[index], schedulerFiberEntry, UnsafeMutableRawPointer(bitPattern: index + 1))
         }
         let first = choose(preferring: 0)!
         current = first
@@ -137,8 +142,12 @@ final class Scheduler {
         let blocked = blockedThreads
         let waits = blocked.map { thread -> String in
             guard case let .blocked(key) = states[thread] else { return "T\(thread)" }
-            let on = key == Scheduler.joinKey ? "joining the other threads" : key == Scheduler.gateKey ? "at the start gate"
-                : "asleep on its event"
+            let on =
+                key == Scheduler.joinKey
+                ? "joining the other threads"
+                : key == Scheduler.gateKey
+                    ? "at the start gate"
+                    : "asleep on its event"
             return "T\(thread) (" + (lifetime.calls[thread].map { "\($0), " } ?? "") + on + ")"
         }
         let unfinished = states.filter { $0 != .finished }.count

@@ -31,7 +31,7 @@ package enum TraceRenderer {
     package static func render(_ trace: [TraceEvent], threads: Int) -> String {
         var lines: [String] = []
         var header = "step  "
-        for thread in 0 ..< threads {
+        for thread in 0..<threads {
             header += pad(thread == 0 ? "T0 owner" : "T\(thread) worker")
         }
         lines.append(header.trimmingTrailingSpaces())
@@ -39,7 +39,7 @@ package enum TraceRenderer {
         for (step, event) in trace.enumerated() {
             let (thread, text) = cell(event)
             var line = String(step).leftPadded(to: 4) + "  "
-            for column in 0 ..< threads {
+            for column in 0..<threads {
                 line += column == thread ? pad(text) : pad(column == thread ? "" : "")
             }
             lines.append(line.trimmingTrailingSpaces())

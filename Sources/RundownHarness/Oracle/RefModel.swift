@@ -49,7 +49,8 @@ struct RefModel {
         case .completed:
             return isLive ? .completedWithoutWait(outstanding: outstanding) : phase == .waiting ? .waitInProgress : nil
         case .reinitialize:
-            return isLive ? .reinitializeWithoutWait(outstanding: outstanding) : phase == .waiting ? .waitInProgress : nil
+            return isLive
+                ? .reinitializeWithoutWait(outstanding: outstanding) : phase == .waiting ? .waitInProgress : nil
         case .destroy where kind != .plain:
             if origin != .allocated { return .freeCallerInitialized }
             if phase == .waiting { return .waitInProgress }

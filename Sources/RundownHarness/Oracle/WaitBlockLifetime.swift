@@ -79,7 +79,8 @@ struct WaitBlockLifetime {
         let what: String
         if let ended = ended[owner], ended.block.contains(address) {
             let field = address - ended.block.low < UInt(MemoryLayout<UInt>.stride) ? "count" : "event"
-            what = "\(accessor) T\(owner)'s wait block (\(ended.call)) after that wait returned at step \(ended.step)"
+            what =
+                "\(accessor) T\(owner)'s wait block (\(ended.call)) after that wait returned at step \(ended.step)"
                 + " (\(kind) on its \(field))"
         } else {
             let offset = address - stacks[owner].low

@@ -83,7 +83,7 @@ package struct InputDecoder {
         let failing = Int(bytes[2] >> 3)
         guard failing == 0 || mode == .apiSequence else { throw .failureInjectionNotAllowed }
         let length = min(Int(bytes[3]), bytes.count - 4)
-        let programBytes = bytes[4 ..< 4 + length]
+        let programBytes = bytes[4..<4 + length]
         let schedule = Array(bytes[(4 + length)...])
 
         var builder = Builder(mode: mode, kind: kind, refCount: refCount, threads: 1 + workers)
@@ -116,7 +116,7 @@ package struct InputDecoder {
             self.threads = Array(repeating: [], count: threads)
             self.holds = Array(repeating: Array(repeating: 0, count: refCount), count: threads)
             self.waited = Array(repeating: false, count: refCount)
-            for ref in 0 ..< refCount { self.threads[0].append(.create(ref: ref)) }
+            for ref in 0..<refCount { self.threads[0].append(.create(ref: ref)) }
         }
 
         mutating func add(_ byte: UInt8) {
@@ -125,12 +125,18 @@ package struct InputDecoder {
             let argument = Int(byte >> 6)
             let ref = refCount == 2 ? argument & 1 : 0
             let count = 1 + argument
-            guard threads[thread].count < InputDecoder.maxOperationsPerThread + (thread == 0 ? refCount : 0) else { return }
+            guard threads[thread].count < InputDecoder.maxOperationsPerThread + (thread == 0 ? refCount : 0) else {
+                return
+            }
             switch mode {
             case .misuse: addMisuse(thread: thread, kind: kind, ref: ref, count: count, argument: argument)
             case .apiSequence: addSequential(kind: kind, ref: ref, count: count)
             case .interleavings:
-                if thread == 0 { addOwner(kind: kind, ref: ref) } else { addWorker(thread: thread, kind: kind, ref: ref, count: count) }
+                if thread == 0 {
+                    addOwner(kind: kind, ref: ref)
+                } else {
+                    addWorker(thread: thread, kind: kind, ref: ref, count: count)
+                }
             }
         }
 
@@ -201,7 +207,9 @@ package struct InputDecoder {
                 case 3:
                     // A worker waits only when the wait closes no wait cycle (waiting on a ref
                     // it holds itself is the shortest): a hang, not a misuse.
-                    if !appendWait(thread: thread, ref: ref) { threads[thread].append(.release(ref: ref, count: count)) }
+                    if !appendWait(thread: thread, ref: ref) {
+                        threads[thread].append(.release(ref: ref, count: count))
+                    }
                 default: threads[thread].append(.release(ref: ref, count: count))
                 }
                 if case let .acquire(r, n)? = threads[thread].last { holds[thread][r] += n }
@@ -213,12 +221,12 @@ package struct InputDecoder {
         /// since the last reinitialise, then tears each ref down.
         mutating func finish() -> [[Program.Operation]] {
             for thread in threads.indices where mode != .misuse || thread > 0 {
-                for ref in 0 ..< refCount where holds[thread][ref] > 0 {
+                for ref in 0..<refCount where holds[thread][ref] > 0 {
                     threads[thread].append(.release(ref: ref, count: holds[thread][ref]))
                     holds[thread][ref] = 0
                 }
             }
-            for ref in 0 ..< refCount {
+            for ref in 0..<refCount {
                 if mode != .misuse && !waited[ref] { appendOwnerWait(ref: ref) }
                 if mode != .misuse {
                     // The teardown joins every worker first (see Runner.destroy).
@@ -251,7 +259,8 @@ package struct InputDecoder {
         /// Records the owner's join (it waits for every worker) as a point where it may stop.
         mutating func recordOwnerJoin() {
             let held = WaitForGraph.heldRefs(holds[0])
-            assert(!waitFor.closesCycle(thread: 0, waitsOn: nil, held: held), "the owner's join would close a wait cycle")
+            assert(
+                !waitFor.closesCycle(thread: 0, waitsOn: nil, held: held), "the owner's join would close a wait cycle")
             waitFor.add(thread: 0, waitsOn: nil, held: held)
         }
     }

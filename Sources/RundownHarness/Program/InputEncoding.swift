@@ -12,14 +12,18 @@ package enum InputEncoding {
         kind: Program.RefKind, cpus: Int, twoRefs: Bool = false, workers: Int, failingAllocation: Int = 0,
         program: [UInt8], schedule: [UInt8]
     ) -> [UInt8] {
-        precondition((1 ... 4).contains(cpus) && (0 ... 7).contains(workers) && (0 ... 31).contains(failingAllocation) && program.count <= 255)
+        precondition(
+            (1...4).contains(cpus) && (0...7).contains(workers) && (0...31).contains(failingAllocation)
+                && program.count <= 255)
         let options = kind.rawValue | UInt8(cpus - 1) << 2 | (twoRefs ? 0x10 : 0)
-        return [InputDecoder.formatVersion, options, UInt8(workers) | UInt8(failingAllocation) << 3, UInt8(program.count)] + program + schedule
+        return [
+            InputDecoder.formatVersion, options, UInt8(workers) | UInt8(failingAllocation) << 3, UInt8(program.count),
+        ] + program + schedule
     }
 
     /// A program byte: logical thread `thread` (0...7), operation kind `kind` (0...7), argument 0...3.
     package static func operation(thread: Int, kind: Int, argument: Int = 0) -> UInt8 {
-        precondition((0 ... 7).contains(thread) && (0 ... 7).contains(kind) && (0 ... 3).contains(argument))
+        precondition((0...7).contains(thread) && (0...7).contains(kind) && (0...3).contains(argument))
         return UInt8(thread) | UInt8(kind) << 3 | UInt8(argument) << 6
     }
 }

@@ -26,7 +26,7 @@ package struct Program: Equatable, Sendable {
         package var ref: Int {
             switch self {
             case let .create(ref), let .acquire(ref, _), let .release(ref, _), let .touch(ref), let .wait(ref),
-                 let .completed(ref), let .reinitialize(ref), let .destroy(ref), let .initializeAgain(ref, _):
+                let .completed(ref), let .reinitialize(ref), let .destroy(ref), let .initializeAgain(ref, _):
                 return ref
             }
         }
@@ -66,11 +66,14 @@ package struct Program: Equatable, Sendable {
 
     /// A listing a person can read.
     package var listing: String {
-        var lines = ["program: \(refKind) refs x\(refCount), \(cpus) CPU slot(s), \(threads.count) thread(s)"
-            + (failingAllocation.map { ", allocation #\($0) fails" } ?? "")]
+        var lines = [
+            "program: \(refKind) refs x\(refCount), \(cpus) CPU slot(s), \(threads.count) thread(s)"
+                + (failingAllocation.map { ", allocation #\($0) fails" } ?? "")
+        ]
         for (index, ops) in threads.enumerated() {
             let role = index == 0 ? "owner " : "worker"
-            lines.append("  T\(index) \(role): " + (ops.isEmpty ? "(nothing)" : ops.map(\.description).joined(separator: "; ")))
+            lines.append(
+                "  T\(index) \(role): " + (ops.isEmpty ? "(nothing)" : ops.map(\.description).joined(separator: "; ")))
         }
         return lines.joined(separator: "\n")
     }

@@ -2,7 +2,7 @@ import Rundown
 import _RundownShims
 import RundownTestKit
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The testing engine's front door, shared by the fuzz targets, the tests and the tools:
@@ -86,10 +86,14 @@ package enum Harness {
         _ bytes: [UInt8], mode: InputDecoder.Mode, fault: RundownFault = .none, feedsCounters: Bool = true,
         stepBound: Int = Runner.stepBound
     ) -> Outcome {
-        OneRunAtATime.run { runAlone(bytes, mode: mode, fault: fault, feedsCounters: feedsCounters, stepBound: stepBound) }
+        OneRunAtATime.run {
+            runAlone(bytes, mode: mode, fault: fault, feedsCounters: feedsCounters, stepBound: stepBound)
+        }
     }
 
-    private static func runAlone(_ bytes: [UInt8], mode: InputDecoder.Mode, fault: RundownFault, feedsCounters: Bool, stepBound: Int) -> Outcome {
+    private static func runAlone(
+        _ bytes: [UInt8], mode: InputDecoder.Mode, fault: RundownFault, feedsCounters: Bool, stepBound: Int
+    ) -> Outcome {
         let decoded: (Program, [UInt8])
         do {
             decoded = try InputDecoder(mode: mode).decode(bytes)
@@ -124,9 +128,11 @@ package enum Harness {
     static func passReason(_ mode: InputDecoder.Mode) -> String {
         switch mode {
         case .misuse:
-            return "every misuse the program committed was reported by the checked mode exactly as the reference model predicts, and nothing else was"
+            return
+                "every misuse the program committed was reported by the checked mode exactly as the reference model predicts, and nothing else was"
         case .apiSequence, .interleavings:
-            return "the reference model agreed with every result, the invariants held at every scheduling point, no thread touched an object after"
+            return
+                "the reference model agreed with every result, the invariants held at every scheduling point, no thread touched an object after"
                 + " its owner's wait returned or a wait block after its wait returned, and every allocation was freed"
         }
     }
@@ -140,7 +146,8 @@ package enum Harness {
         case .rejected: return -1
         case .passed: return 0
         case let .failed(_, _, failure):
-            let text = report(outcome, mode: mode, fault: selectedFault)
+            let text =
+                report(outcome, mode: mode, fault: selectedFault)
                 + "\n==rundown-harness== FINDING \(failure.name): \(failure)\n"
             writeToStandardError(text)
             abort()
@@ -160,7 +167,9 @@ extension Harness {
         let bytes = size > 0 ? Array(UnsafeBufferPointer(start: data, count: size)) : []
         guard let (program, plan) = try? decodeThreads(bytes) else { return -1 }
         if let problem = ThreadRunner(program: program, plan: plan).run(fault: selectedFault) {
-            writeToStandardError(program.listing + "\n" + plan.listing(for: program) + "\n==rundown-harness== FINDING threads: \(problem)\n")
+            writeToStandardError(
+                program.listing + "\n" + plan.listing(for: program)
+                    + "\n==rundown-harness== FINDING threads: \(problem)\n")
             abort()
         }
         return 0
@@ -181,8 +190,8 @@ func writeToStandardError(_ text: String) {
 /// `b` (for "did you mean" hints).
 package func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
-    var previous = Array(0 ... b.count)
-    for i in 1 ... max(a.count, 1) where !a.isEmpty {
+    var previous = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
         var current = [i] + Array(repeating: 0, count: b.count)
         for j in stride(from: 1, through: b.count, by: 1) {
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))

@@ -68,7 +68,9 @@ package final class Runner {
     }
 
     /// Runs the program with `schedule`, the library switched to `fault`.
-    package func run(schedule: [UInt8], fault: RundownFault, feedsCounters: Bool = true, stepBound: Int = Runner.stepBound) -> RunOutcome {
+    package func run(
+        schedule: [UInt8], fault: RundownFault, feedsCounters: Bool = true, stepBound: Int = Runner.stepBound
+    ) -> RunOutcome {
         if let failing = program.failingAllocation {
             RundownPool.injectFailures(.nth(failing), tag: Runner.tag)
         }
@@ -206,8 +208,11 @@ package final class Runner {
             allocationAttempts += failing == first ? 1 : 2
             let ref = Ref.create(kind, tag: Runner.tag)
             if (ref == nil) != expectNil {
-                fail(thread, "Allocate returned \(ref == nil ? "NULL" : "a ref"), expected \(expectNil ? "NULL" : "a ref"): allocation #"
-                    + "\(failing.map(String.init) ?? "none") is set to fail and this Allocate makes attempts #\(first) and #\(first + 1)")
+                fail(
+                    thread,
+                    "Allocate returned \(ref == nil ? "NULL" : "a ref"), expected \(expectNil ? "NULL" : "a ref"): allocation #"
+                        + "\(failing.map(String.init) ?? "none") is set to fail and this Allocate makes attempts #\(first) and #\(first + 1)"
+                )
             }
             handle.ref = ref
         }
@@ -240,14 +245,19 @@ package final class Runner {
         let phase = models[r].phase
         if granted {
             if phase == .runDown || phase == .completed {
-                fail(thread, "acquire r\(r) x\(count) succeeded, expected it to fail: the ref is \(phase) (the owner's wait returned)")
+                fail(
+                    thread,
+                    "acquire r\(r) x\(count) succeeded, expected it to fail: the ref is \(phase) (the owner's wait returned)"
+                )
             }
             holds[thread][r] += count
             models[r].outstanding += count
         } else {
             if phase == .live {
-                fail(thread, "acquire r\(r) x\(count) failed, expected it to succeed: the ref is live (no wait has started, "
-                    + "\(models[r].outstanding) outstanding)")
+                fail(
+                    thread,
+                    "acquire r\(r) x\(count) failed, expected it to succeed: the ref is live (no wait has started, "
+                        + "\(models[r].outstanding) outstanding)")
             }
         }
         return granted
@@ -267,8 +277,10 @@ package final class Runner {
     /// Uses the protected object: only legal while protected and before the owner frees it.
     func touch(_ r: Int, thread: Int) {
         guard models[r].objectAlive, let object = handles[r].object else {
-            fail(thread, "T\(thread) uses r\(r)'s object while it holds \(holds[thread][r]) protection(s), but the owner already "
-                + "freed it (the ref is \(models[r].phase))")
+            fail(
+                thread,
+                "T\(thread) uses r\(r)'s object while it holds \(holds[thread][r]) protection(s), but the owner already "
+                    + "freed it (the ref is \(models[r].phase))")
         }
         guard object[0] == 1000 + handles[r].generation else {
             fail(thread, "r\(r)'s object holds \(object[0]), expected generation \(1000 + handles[r].generation)")
@@ -285,8 +297,10 @@ package final class Runner {
         scheduler.lifetime.waitReturned(by: thread, step: scheduler.trace.count)
         let outstanding = models[r].outstanding
         if outstanding != 0 {
-            fail(thread, "wait r\(r) returned while \(outstanding) protection(s) are outstanding, expected 0 (held by "
-                + holders(r).map { "T\($0.0) x\($0.1)" }.joined(separator: ", ") + ")")
+            fail(
+                thread,
+                "wait r\(r) returned while \(outstanding) protection(s) are outstanding, expected 0 (held by "
+                    + holders(r).map { "T\($0.0) x\($0.1)" }.joined(separator: ", ") + ")")
         }
         if models[r].phase == .waiting { models[r].phase = .runDown }
         // The real usage pattern: the owner tears the object down the moment the wait returns.
@@ -368,20 +382,27 @@ package final class Runner {
                 words = [ref.load(as: UInt.self)]
             } else {
                 let layout = CacheAwareLayout(header: ref)
-                words = (0 ..< layout.count).map { layout.slot($0).pointee.load(ordering: .relaxed) }
+                words = (0..<layout.count).map { layout.slot($0).pointee.load(ordering: .relaxed) }
             }
             if phase == .live {
                 let sum = words.reduce(0, &+)
                 let expected = models[r].outstanding + models[r].releasing
                 if sum != UInt(2 * expected) {
-                    fail(scheduler.current, "invariant: r\(r) is live with \(models[r].outstanding) outstanding + \(models[r].releasing) "
-                        + "in releases in flight = \(expected) protection(s) (word sum 0x" + String(2 * expected, radix: 16) + "), but its word(s) "
-                        + words.map { "0x" + String($0, radix: 16) }.joined(separator: ", ") + " sum to 0x" + String(sum, radix: 16)
-                        + " = \(Int(bitPattern: sum) / 2) protection(s)")
+                    fail(
+                        scheduler.current,
+                        "invariant: r\(r) is live with \(models[r].outstanding) outstanding + \(models[r].releasing) "
+                            + "in releases in flight = \(expected) protection(s) (word sum 0x"
+                            + String(2 * expected, radix: 16) + "), but its word(s) "
+                            + words.map { "0x" + String($0, radix: 16) }.joined(separator: ", ") + " sum to 0x"
+                            + String(sum, radix: 16)
+                            + " = \(Int(bitPattern: sum) / 2) protection(s)")
                 }
             } else if words.contains(where: { $0 != RundownWordState.active }) {
-                fail(scheduler.current, "invariant: r\(r) is run down but its word(s) are "
-                    + words.map { "0x" + String($0, radix: 16) }.joined(separator: ", ") + " (each must be exactly 1)")
+                fail(
+                    scheduler.current,
+                    "invariant: r\(r) is run down but its word(s) are "
+                        + words.map { "0x" + String($0, radix: 16) }.joined(separator: ", ")
+                        + " (each must be exactly 1)")
             }
         }
     }

@@ -64,7 +64,9 @@ package struct ThreadPlan: Equatable, Sendable {
             let steps = zip(program.threads[index], thread.steps).map { op, step in
                 step == .none ? op.description : "[\(step)] \(op)"
             }
-            lines.append("  T\(index) on CPU \(thread.cpu), start after spin \(thread.startSpin): " + steps.joined(separator: "; "))
+            lines.append(
+                "  T\(index) on CPU \(thread.cpu), start after spin \(thread.startSpin): "
+                    + steps.joined(separator: "; "))
         }
         return lines.joined(separator: "\n")
     }

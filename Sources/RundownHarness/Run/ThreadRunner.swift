@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Rundown
 import RundownTestKit
@@ -57,12 +57,14 @@ package final class ThreadRunner {
         refs = Array(repeating: nil, count: program.refCount)
         callerMemory = Array(repeating: nil, count: program.refCount)
         objects = .allocate(capacity: program.refCount)
-        for r in 0 ..< program.refCount { (objects + r).initialize(to: Atomic(0)) }
+        for r in 0..<program.refCount { (objects + r).initialize(to: Atomic(0)) }
     }
 
     deinit {
-        for r in 0 ..< program.refCount {
-            if let object = UnsafeMutablePointer<Int>(bitPattern: objects[r].load(ordering: .relaxed)) { object.deallocate() }
+        for r in 0..<program.refCount {
+            if let object = UnsafeMutablePointer<Int>(bitPattern: objects[r].load(ordering: .relaxed)) {
+                object.deallocate()
+            }
             callerMemory[r]?.deallocate()
         }
         objects.deallocate()
@@ -81,11 +83,12 @@ package final class ThreadRunner {
         let before = RundownPool.usage(tag: ThreadRunner.tag)
         // The refs and the first objects exist before any logical thread starts (the pool's
         // start orders this set-up before everything the threads do).
-        for r in 0 ..< program.refCount { create(r) }
+        for r in 0..<program.refCount { create(r) }
         ThreadRunner.pool.run(program.threads.count) { [self] thread in runThread(thread) }
         let after = RundownPool.usage(tag: ThreadRunner.tag)
         if after != before {
-            return "LEAK: the run's pool tag held \(before) before the run and \(after) after teardown (expected the same)"
+            return
+                "LEAK: the run's pool tag held \(before) before the run and \(after) after teardown (expected the same)"
         }
         return nil
     }
@@ -180,12 +183,16 @@ package final class ThreadRunner {
     @inline(never)
     func tearDown(_ r: Int) {
         // Relaxed: the pointer only says which object; the ref orders its fields (see publishObject).
-        guard let object = UnsafeMutablePointer<Int>(bitPattern: objects[r].exchange(0, ordering: .relaxed)) else { return }
+        guard let object = UnsafeMutablePointer<Int>(bitPattern: objects[r].exchange(0, ordering: .relaxed)) else {
+            return
+        }
         let fields = 1 + program.threads.count
-        precondition(object[0] == 1000, "the owner finds r\(r)'s object tag \(object[0]) at teardown, expected 1000 (overwritten)")
+        precondition(
+            object[0] == 1000,
+            "the owner finds r\(r)'s object tag \(object[0]) at teardown, expected 1000 (overwritten)")
         var touches = 0
-        for field in 1 ..< fields { touches &+= object[field] }
-        for field in 0 ..< fields { object[field] = -1 }
+        for field in 1..<fields { touches &+= object[field] }
+        for field in 0..<fields { object[field] = -1 }
         withExtendedLifetime(touches) {}
         object.deallocate()
     }
@@ -194,9 +201,13 @@ package final class ThreadRunner {
     @inline(never)
     func touch(_ r: Int, thread: Int) {
         guard let object = UnsafeMutablePointer<Int>(bitPattern: objects[r].load(ordering: .relaxed)) else {
-            fatalError("T\(thread) holds protection on r\(r) but its object pointer is 0 (freed): the owner's wait returned early")
+            fatalError(
+                "T\(thread) holds protection on r\(r) but its object pointer is 0 (freed): the owner's wait returned early"
+            )
         }
-        precondition(object[0] == 1000, "T\(thread) reads r\(r)'s object tag \(object[0]), expected 1000: not the object it protects")
+        precondition(
+            object[0] == 1000,
+            "T\(thread) reads r\(r)'s object tag \(object[0]), expected 1000: not the object it protects")
         object[1 + thread] += 1
     }
 }

@@ -58,37 +58,63 @@ package struct SoakConfiguration: Sendable, Codable, Equatable {
     package var problems: [String] {
         var problems: [String] = []
         if parsedImplementation == nil {
-            problems.append("unknown --implementation '\(implementation)'; choose one of: \(SoakImplementation.allNames.joined(separator: ", "))")
+            problems.append(
+                "unknown --implementation '\(implementation)'; choose one of: \(SoakImplementation.allNames.joined(separator: ", "))"
+            )
         }
         if workers < 1 || workers > 4096 { problems.append("--workers must be 1...4096 (got \(workers))") }
         if owners < 1 || owners > 1024 { problems.append("--owners must be 1...1024 (got \(owners))") }
-        if refsPerOwner < 1 || refsPerOwner > 64 { problems.append("--refs-per-owner must be 1...64 (got \(refsPerOwner))") }
-        for (option, value) in [("--duration", durationSeconds), ("--stutter", stutterSeconds), ("--shuffle", shuffleSeconds),
-                                ("--wait-timeout", waitTimeoutSeconds), ("--stats-interval", statsIntervalSeconds)]
+        if refsPerOwner < 1 || refsPerOwner > 64 {
+            problems.append("--refs-per-owner must be 1...64 (got \(refsPerOwner))")
+        }
+        for (option, value) in [
+            ("--duration", durationSeconds), ("--stutter", stutterSeconds), ("--shuffle", shuffleSeconds),
+            ("--wait-timeout", waitTimeoutSeconds), ("--stats-interval", statsIntervalSeconds),
+        ]
         where !value.isFinite || value > 1e9 {
             problems.append("\(option) must be a finite number of seconds up to 1e9 (got \(Self.number(value)))")
         }
-        if durationSeconds < 0 { problems.append("--duration must be 0 (until stopped) or more seconds (got \(Self.number(durationSeconds)))") }
-        if stutterSeconds < 0 { problems.append("--stutter must be 0 (off) or more seconds (got \(Self.number(stutterSeconds)))") }
-        if shuffleSeconds < 0 { problems.append("--shuffle must be 0 (off) or more seconds (got \(Self.number(shuffleSeconds)))") }
-        if !(0 ... 1).contains(crossCPUReleaseShare) { problems.append("--cross-cpu-release must be a share from 0 to 1 (got \(Self.number(crossCPUReleaseShare)))") }
+        if durationSeconds < 0 {
+            problems.append(
+                "--duration must be 0 (until stopped) or more seconds (got \(Self.number(durationSeconds)))")
+        }
+        if stutterSeconds < 0 {
+            problems.append("--stutter must be 0 (off) or more seconds (got \(Self.number(stutterSeconds)))")
+        }
+        if shuffleSeconds < 0 {
+            problems.append("--shuffle must be 0 (off) or more seconds (got \(Self.number(shuffleSeconds)))")
+        }
+        if !(0...1).contains(crossCPUReleaseShare) {
+            problems.append(
+                "--cross-cpu-release must be a share from 0 to 1 (got \(Self.number(crossCPUReleaseShare)))")
+        }
         if longHoldEvery < 0 { problems.append("--long-hold-every must be 0 (never) or more (got \(longHoldEvery))") }
         if longHoldMicroseconds < 0 || longHoldMicroseconds > 10_000_000 {
             problems.append("--long-hold-us must be 0...10,000,000 µs (got \(longHoldMicroseconds))")
         }
-        if !(0 ... 1).contains(exShare) { problems.append("--ex-share must be a share from 0 to 1 (got \(Self.number(exShare)))") }
-        if maxExCount < 2 || maxExCount > 1 << 20 { problems.append("--max-ex-count must be 2...1,048,576 (got \(maxExCount))") }
+        if !(0...1).contains(exShare) {
+            problems.append("--ex-share must be a share from 0 to 1 (got \(Self.number(exShare)))")
+        }
+        if maxExCount < 2 || maxExCount > 1 << 20 {
+            problems.append("--max-ex-count must be 2...1,048,576 (got \(maxExCount))")
+        }
         if openMicroseconds < 0 || openMicroseconds > 10_000_000 {
             problems.append("--open-us must be 0...10,000,000 µs (got \(openMicroseconds))")
         }
-        if waitTimeoutSeconds <= 0 { problems.append("--wait-timeout must be more than 0 seconds (got \(Self.number(waitTimeoutSeconds)))") }
+        if waitTimeoutSeconds <= 0 {
+            problems.append("--wait-timeout must be more than 0 seconds (got \(Self.number(waitTimeoutSeconds)))")
+        }
         if Double(longHoldMicroseconds) / 1e6 >= waitTimeoutSeconds {
-            problems.append("a long hold (--long-hold-us \(longHoldMicroseconds)) must be shorter than the wait timeout (--wait-timeout \(Self.number(waitTimeoutSeconds)) s)")
+            problems.append(
+                "a long hold (--long-hold-us \(longHoldMicroseconds)) must be shorter than the wait timeout (--wait-timeout \(Self.number(waitTimeoutSeconds)) s)"
+            )
         }
         if jitter < 0 || jitter > 65536 || (jitter != 0 && jitter & (jitter - 1) != 0) || jitter == 1 {
             problems.append("--jitter must be 0 (off) or a power of two from 2 to 65536 (got \(jitter))")
         }
-        if statsIntervalSeconds <= 0 { problems.append("--stats-interval must be more than 0 seconds (got \(Self.number(statsIntervalSeconds)))") }
+        if statsIntervalSeconds <= 0 {
+            problems.append("--stats-interval must be more than 0 seconds (got \(Self.number(statsIntervalSeconds)))")
+        }
         return problems
     }
 
@@ -101,7 +127,8 @@ package struct SoakConfiguration: Sendable, Codable, Equatable {
     package var parameterLines: [(String, String)] {
         [
             ("implementation", implementation), ("workers", "\(workers)"), ("owners", "\(owners)"),
-            ("refs-per-owner", "\(refsPerOwner)"), ("duration", durationSeconds == 0 ? "until stopped" : "\(durationSeconds) s"),
+            ("refs-per-owner", "\(refsPerOwner)"),
+            ("duration", durationSeconds == 0 ? "until stopped" : "\(durationSeconds) s"),
             ("seed", "\(seed)"), ("stutter", stutterSeconds == 0 ? "off" : "\(stutterSeconds) s"),
             ("shuffle", shuffleSeconds == 0 ? "off" : "\(shuffleSeconds) s"),
             ("cross-cpu-release", "\(crossCPUReleaseShare)"),

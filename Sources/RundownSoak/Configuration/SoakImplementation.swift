@@ -72,7 +72,8 @@ package enum SoakImplementation: Equatable, Sendable, CustomStringConvertible {
         case .cacheAware: .cacheAwareAllocated
         case .cacheAwareCallerMemory: .cacheAwareCallerMemory
         case .plain: .plain
-        case .mixed, .control, .leakOneProtection: SoakImplementation.mixedKinds[index % SoakImplementation.mixedKinds.count]
+        case .mixed, .control, .leakOneProtection:
+            SoakImplementation.mixedKinds[index % SoakImplementation.mixedKinds.count]
         }
     }
 

@@ -44,16 +44,21 @@ package struct ControlRun {
         let summaryPath = workFolder + "/summary.json", outputPath = workFolder + "/output.txt"
         // A summary from the run before must not count for this one (ENOENT: there is none).
         if unlink(summaryPath) != 0 && errno != ENOENT {
-            throw NoVerdict(description: "cannot remove the previous run's \(summaryPath): \(String(cString: strerror(errno)))")
+            throw NoVerdict(
+                description: "cannot remove the previous run's \(summaryPath): \(String(cString: strerror(errno)))")
         }
-        guard FileManager.default.createFile(atPath: outputPath, contents: nil), let output = FileHandle(forWritingAtPath: outputPath) else {
+        guard FileManager.default.createFile(atPath: outputPath, contents: nil),
+            let output = FileHandle(forWritingAtPath: outputPath)
+        else {
             throw NoVerdict(description: "cannot create \(outputPath) for the child's output")
         }
         defer { try? output.close() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["run", "--implementation", control, "--duration", SoakConfiguration.number(limitSeconds),
-                             "--seed", "\(seed)", "--json", summaryPath]
+        process.arguments = [
+            "run", "--implementation", control, "--duration", SoakConfiguration.number(limitSeconds),
+            "--seed", "\(seed)", "--json", summaryPath,
+        ]
         process.environment = ControlRun.childEnvironment()
         process.standardOutput = output
         process.standardError = output
@@ -68,7 +73,10 @@ package struct ControlRun {
         let stop = rundown_soak_stop_signal()
         if stop != 0 { throw NoVerdict(description: "stopped by \(SoakReporter.signalName(stop)) during \(label)") }
         if timedOut {
-            throw NoVerdict(description: "\(label) did not end within \(SoakConfiguration.number(limitSeconds + ControlRun.graceSeconds)) s and was stopped; its output:\n" + tail(outputPath))
+            throw NoVerdict(
+                description:
+                    "\(label) did not end within \(SoakConfiguration.number(limitSeconds + ControlRun.graceSeconds)) s and was stopped; its output:\n"
+                    + tail(outputPath))
         }
         let status = process.terminationStatus
         if process.terminationReason == .uncaughtSignal {
@@ -79,8 +87,11 @@ package struct ControlRun {
         case 0:
             return .notFound
         case 1:
-            guard let summary = try? JSONDecoder().decode(SoakSummary.self, from: Data(contentsOf: URL(fileURLWithPath: summaryPath))),
-                  summary.verdict == .failure, let failure = summary.failure else { break }
+            guard
+                let summary = try? JSONDecoder().decode(
+                    SoakSummary.self, from: Data(contentsOf: URL(fileURLWithPath: summaryPath))),
+                summary.verdict == .failure, let failure = summary.failure
+            else { break }
             return .found(seconds: failure.atSeconds, how: failure.kind.rawValue)
         case ControlRun.sanitizerExitStatus:
             let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
@@ -90,7 +101,8 @@ package struct ControlRun {
         default:
             break
         }
-        throw NoVerdict(description: "\(label) ended with status \(status) and no verdict; its output:\n" + tail(outputPath))
+        throw NoVerdict(
+            description: "\(label) ended with status \(status) and no verdict; its output:\n" + tail(outputPath))
     }
 
     /// The exit status a sanitizer build uses for its first report (set in the child's
@@ -136,6 +148,7 @@ package struct ControlRun {
     /// The last 20 lines of the file at `path`, indented.
     private func tail(_ path: String) -> String {
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "(no output could be read from \(path))"
-        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).map { "  " + $0 }.joined(separator: "\n")
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).map { "  " + $0 }.joined(
+            separator: "\n")
     }
 }

@@ -40,7 +40,9 @@ final class SoakFailureLog: @unchecked Sendable {
 
     func record(_ kind: SoakFailureKind, _ message: String, nowNs: UInt64) {
         first.withLock { failure in
-            if failure == nil { failure = SoakFailure(kind: kind, message: message, atSeconds: Double(nowNs &- startNs) / 1e9) }
+            if failure == nil {
+                failure = SoakFailure(kind: kind, message: message, atSeconds: Double(nowNs &- startNs) / 1e9)
+            }
         }
         hasFailed.store(true, ordering: .relaxed)
     }

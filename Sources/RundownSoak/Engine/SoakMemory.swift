@@ -14,7 +14,7 @@ struct SoakCounters {
         self.blocks = blocks
         let raw = UnsafeMutableRawPointer.allocate(byteCount: blocks * SoakCounters.wordsPerBlock * 8, alignment: 128)
         base = raw.bindMemory(to: Atomic<UInt64>.self, capacity: blocks * SoakCounters.wordsPerBlock)
-        for i in 0 ..< blocks * SoakCounters.wordsPerBlock { (base + i).initialize(to: Atomic(0)) }
+        for i in 0..<blocks * SoakCounters.wordsPerBlock { (base + i).initialize(to: Atomic(0)) }
     }
 
     func deallocate() { UnsafeMutableRawPointer(base).deallocate() }
@@ -32,14 +32,16 @@ struct SoakCounters {
     }
 
     @inline(__always)
-    func set(_ block: Int, _ index: Int, _ value: UInt64) { word(block, index).pointee.store(value, ordering: .relaxed) }
+    func set(_ block: Int, _ index: Int, _ value: UInt64) {
+        word(block, index).pointee.store(value, ordering: .relaxed)
+    }
 
     @inline(__always)
     func get(_ block: Int, _ index: Int) -> UInt64 { word(block, index).pointee.load(ordering: .relaxed) }
 
     /// Word `index` summed over every block (all workers' acquires, all owners' cycles).
     func sum(_ index: Int) -> UInt64 {
-        (0 ..< blocks).reduce(0) { $0 &+ get($1, index) }
+        (0..<blocks).reduce(0) { $0 &+ get($1, index) }
     }
 }
 
@@ -55,7 +57,8 @@ enum OwnerWord {
 
 /// What a thread is doing, for the watchdog's report: a phase and the ref it concerns.
 enum ThreadPhase: UInt64, CustomStringConvertible {
-    case starting, choosing, acquiring, holding, releasing, movingCPU, longHold, parked, open, waiting, retiring, finished
+    case starting, choosing, acquiring, holding, releasing, movingCPU, longHold, parked, open, waiting, retiring,
+        finished
 
     /// Packs the phase, the ref (cell) and the CPU into a status word.
     static func word(_ phase: ThreadPhase, cell: Int = 0, cpu: UInt32 = 0) -> UInt64 {
@@ -63,7 +66,10 @@ enum ThreadPhase: UInt64, CustomStringConvertible {
     }
 
     static func unpack(_ word: UInt64) -> (phase: ThreadPhase, cell: Int, cpu: UInt32) {
-        (ThreadPhase(rawValue: word & 0xFF) ?? .starting, Int((word >> 8) & 0xFF_FFFF), UInt32(truncatingIfNeeded: word >> 32))
+        (
+            ThreadPhase(rawValue: word & 0xFF) ?? .starting, Int((word >> 8) & 0xFF_FFFF),
+            UInt32(truncatingIfNeeded: word >> 32)
+        )
     }
 
     var description: String {
@@ -105,7 +111,7 @@ enum ProtectedObject {
     /// The sum of the workers' lanes: how many times the object was touched.
     static func touches(_ object: UnsafeMutablePointer<UInt64>, workers: Int) -> UInt64 {
         var sum: UInt64 = 0
-        for w in 0 ..< workers { sum &+= object[headerWords + w] }
+        for w in 0..<workers { sum &+= object[headerWords + w] }
         return sum
     }
 }

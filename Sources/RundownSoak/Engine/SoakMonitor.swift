@@ -15,7 +15,8 @@ final class SoakMonitor {
     static let tickNs: UInt64 = 20_000_000
 
     private var intervals: [SoakSummary.Interval] = []
-    private var total = Histogram<UInt64>(highestTrackableValue: 3_600_000_000_000, numberOfSignificantValueDigits: .three)
+    private var total = Histogram<UInt64>(
+        highestTrackableValue: 3_600_000_000_000, numberOfSignificantValueDigits: .three)
     private var lastWorkerAcquires: [UInt64]
     private var lastWorkerAttempts: [UInt64]
     private var lastFailed: UInt64 = 0
@@ -76,7 +77,8 @@ final class SoakMonitor {
                 }
             }
             if shufflePeriod > 0 && now >= nextShuffle {
-                world.control.set(0, SoakWorld.Control.shuffleEpoch, world.control.get(0, SoakWorld.Control.shuffleEpoch) + 1)
+                world.control.set(
+                    0, SoakWorld.Control.shuffleEpoch, world.control.get(0, SoakWorld.Control.shuffleEpoch) + 1)
                 shuffles += 1
                 nextShuffle = now + shufflePeriod
             }
@@ -85,7 +87,9 @@ final class SoakMonitor {
                 nextSample += interval
             }
             if let progress = output.progress, now >= nextProgress {
-                progress(SoakReporter.progressLine(elapsed: Double(now - startNs) / 1e9, duration: configuration.durationSeconds, world: world))
+                progress(
+                    SoakReporter.progressLine(
+                        elapsed: Double(now - startNs) / 1e9, duration: configuration.durationSeconds, world: world))
                 nextProgress = now + 500_000_000
             }
         }
@@ -109,7 +113,7 @@ final class SoakMonitor {
     /// owner stuck outside a wait).
     func watchdog(now: UInt64) -> String? {
         let timeout = UInt64(configuration.waitTimeoutSeconds * 1e9)
-        for o in 0 ..< configuration.owners {
+        for o in 0..<configuration.owners {
             let since = world.ownerCounters.get(o, OwnerWord.waitStartNs)
             if since != 0 && now > since && now - since > timeout {
                 let cell = ThreadPhase.unpack(world.ownerCounters.get(o, OwnerWord.state)).cell
@@ -117,20 +121,23 @@ final class SoakMonitor {
             }
         }
         let workers = configuration.workers
-        for t in 0 ..< lastProgress.count {
+        for t in 0..<lastProgress.count {
             let isWorker = t < workers
             let counters = isWorker ? world.workerCounters : world.ownerCounters
             let index = isWorker ? t : t - workers
             let value = counters.get(index, isWorker ? WorkerWord.attempts : OwnerWord.cycles)
             let phase = ThreadPhase.unpack(counters.get(index, isWorker ? WorkerWord.state : OwnerWord.state)).phase
             // Parked (stutter), finished, or an owner in a wait (the check above) is not stuck.
-            let excused = phase == .parked || phase == .finished || (!isWorker && world.ownerCounters.get(index, OwnerWord.waitStartNs) != 0)
+            let excused =
+                phase == .parked || phase == .finished
+                || (!isWorker && world.ownerCounters.get(index, OwnerWord.waitStartNs) != 0)
             if value != lastProgress[t] || excused {
                 lastProgress[t] = value
                 progressSinceNs[t] = now
             } else if now > progressSinceNs[t] && now - progressSinceNs[t] > timeout {
-                return SoakReporter.stuckReport(thread: isWorker ? "worker \(index)" : "owner \(index)",
-                                                stuckNs: now - progressSinceNs[t], now: now, world: world)
+                return SoakReporter.stuckReport(
+                    thread: isWorker ? "worker \(index)" : "owner \(index)",
+                    stuckNs: now - progressSinceNs[t], now: now, world: world)
             }
         }
         return nil
@@ -142,7 +149,7 @@ final class SoakMonitor {
         var perWorker: [Double] = []
         var attempts: [UInt64] = []
         var acquires: UInt64 = 0, failed: UInt64 = 0
-        for w in 0 ..< configuration.workers {
+        for w in 0..<configuration.workers {
             let a = world.workerCounters.get(w, WorkerWord.acquires)
             let t = world.workerCounters.get(w, WorkerWord.attempts)
             perWorker.append(Double(a &- lastWorkerAcquires[w]) / seconds)
@@ -163,7 +170,8 @@ final class SoakMonitor {
             atSeconds: Double(now - startNs) / 1e9, acquiresPerSecond: Double(acquires) / seconds,
             slowestWorkerAcquiresPerSecond: perWorker.min() ?? 0, fastestWorkerAcquiresPerSecond: perWorker.max() ?? 0,
             failedAcquires: failed &- lastFailed, cycles: cycles &- lastCycles,
-            waitP50Microseconds: SoakReporter.microseconds(waits, 50), waitP99Microseconds: SoakReporter.microseconds(waits, 99),
+            waitP50Microseconds: SoakReporter.microseconds(waits, 50),
+            waitP99Microseconds: SoakReporter.microseconds(waits, 99),
             waitMaxMicroseconds: waits.totalCount == 0 ? 0 : Double(waits.max) / 1000,
             residentBytes: resident, fair: slowest * 10 >= fastest)
         lastFailed = failed
@@ -178,24 +186,32 @@ final class SoakMonitor {
         let workers = world.workerCounters
         let totals = SoakSummary.Totals(
             acquires: workers.sum(WorkerWord.acquires), failedAcquires: workers.sum(WorkerWord.failedAcquires),
-            cycles: world.ownerCounters.sum(OwnerWord.cycles), crossCPUReleases: workers.sum(WorkerWord.crossCPUReleases),
+            cycles: world.ownerCounters.sum(OwnerWord.cycles),
+            crossCPUReleases: workers.sum(WorkerWord.crossCPUReleases),
             longHolds: workers.sum(WorkerWord.longHolds), stutters: stutters, shuffles: shuffles,
-            perWorkerAcquires: (0 ..< configuration.workers).map { workers.get($0, WorkerWord.acquires) })
+            perWorkerAcquires: (0..<configuration.workers).map { workers.get($0, WorkerWord.acquires) })
         for owner in latencies { total.add(owner.drain()) }
-        let oneMinute = intervals.min { abs($0.atSeconds - 60) < abs($1.atSeconds - 60) }.flatMap { $0.atSeconds >= 55 ? $0 : nil }
+        let oneMinute = intervals.min { abs($0.atSeconds - 60) < abs($1.atSeconds - 60) }.flatMap {
+            $0.atSeconds >= 55 ? $0 : nil
+        }
         let last = intervals.last?.residentBytes ?? rundown_soak_resident_bytes()
-        let flat = oneMinute.map { Double(last) <= Double($0.residentBytes) * 1.1 && Double(last) >= Double($0.residentBytes) * 0.9 }
+        let flat = oneMinute.map {
+            Double(last) <= Double($0.residentBytes) * 1.1 && Double(last) >= Double($0.residentBytes) * 0.9
+        }
         let verdict: SoakSummary.Verdict = failure != nil ? .failure : (signal != 0 ? .interrupted : .success)
         return SoakSummary(
             verdict: verdict, exitStatus: SoakReporter.exitStatus(verdict, signal: signal), failure: failure,
             signal: signal == 0 ? nil : SoakReporter.signalName(signal), parameters: configuration, cpus: world.cpus,
-            unwinder: StackTrace.unwinder, elapsedSeconds: Double((endNs == 0 ? rundown_soak_now_ns() : endNs) - startNs) / 1e9,
+            unwinder: StackTrace.unwinder,
+            elapsedSeconds: Double((endNs == 0 ? rundown_soak_now_ns() : endNs) - startNs) / 1e9,
             totals: totals,
             waitLatency: SoakSummary.WaitLatency(
                 count: total.totalCount, p50Microseconds: SoakReporter.microseconds(total, 50),
-                p99Microseconds: SoakReporter.microseconds(total, 99), maxMicroseconds: total.totalCount == 0 ? 0 : Double(total.max) / 1000),
+                p99Microseconds: SoakReporter.microseconds(total, 99),
+                maxMicroseconds: total.totalCount == 0 ? 0 : Double(total.max) / 1000),
             residentMemory: SoakSummary.ResidentMemory(
-                atOneMinuteBytes: oneMinute?.residentBytes, lastBytes: last, maxBytes: max(residentMax, last), flat: flat),
+                atOneMinuteBytes: oneMinute?.residentBytes, lastBytes: last, maxBytes: max(residentMax, last),
+                flat: flat),
             intervals: intervals)
     }
 }

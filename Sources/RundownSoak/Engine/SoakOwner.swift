@@ -8,7 +8,8 @@ import RundownTestKit
 /// An owner's wait latencies, drained by the main thread at every statistics line.
 final class OwnerLatencies: @unchecked Sendable {
     // @unchecked Sendable: the histogram is behind the lock (a pthread mutex: ThreadSanitizer sees its ordering, which it does not for `Synchronization.Mutex`).
-    private let histogram = Locked(Histogram<UInt64>(highestTrackableValue: 3_600_000_000_000, numberOfSignificantValueDigits: .three))
+    private let histogram = Locked(
+        Histogram<UInt64>(highestTrackableValue: 3_600_000_000_000, numberOfSignificantValueDigits: .three))
 
     func record(nanoseconds: UInt64) { histogram.withLock { _ = $0.record(max(1, nanoseconds)) } }
 
@@ -41,7 +42,7 @@ enum SoakOwner<P: RundownPlatform> {
         let configuration = world.configuration
         let counters = world.ownerCounters
         let workers = configuration.workers
-        let myCells = (o * configuration.refsPerOwner) ..< ((o + 1) * configuration.refsPerOwner)
+        let myCells = (o * configuration.refsPerOwner)..<((o + 1) * configuration.refsPerOwner)
         var random = SplitMix64(seed: configuration.seed, stream: 0x8000_0000 + UInt64(o))
         rundown_soak_jitter_seed(random.next())
         var quarantine: [Retired] = []
@@ -59,13 +60,19 @@ enum SoakOwner<P: RundownPlatform> {
 
                 // Run down: nobody holds protection, so the object is the owner's alone.
                 // Relaxed: the ref, now run down, orders the object (see SoakWorld.objects).
-                guard let object = UnsafeMutablePointer<UInt64>(bitPattern: world.object(cell).pointee.load(ordering: .relaxed)) else {
+                guard
+                    let object = UnsafeMutablePointer<UInt64>(
+                        bitPattern: world.object(cell).pointee.load(ordering: .relaxed))
+                else {
                     world.fail(.corruptedObject, "owner \(o)'s wait on ref \(cell) returned and the ref has no object")
                     return
                 }
                 let cycle = counters.get(o, OwnerWord.cycles)
                 if object[0] != ProtectedObject.magic || object[2] != ProtectedObject.live {
-                    world.fail(.corruptedObject, "owner \(o)'s wait on ref \(cell) returned and the object is not the live one it published (magic \(hex(object[0])), state \(object[2]))")
+                    world.fail(
+                        .corruptedObject,
+                        "owner \(o)'s wait on ref \(cell) returned and the object is not the live one it published (magic \(hex(object[0])), state \(object[2]))"
+                    )
                     return
                 }
                 let touches = ProtectedObject.touches(object, workers: workers)
@@ -82,7 +89,7 @@ enum SoakOwner<P: RundownPlatform> {
                 if random.below(4) == 0 {
                     // Reuse: nobody may have touched it since the wait returned.
                     if !check(object, cell: cell, touches: touches, owner: o, world: world) { return }
-                    for w in 0 ..< workers { object[ProtectedObject.headerWords + w] = 0 }
+                    for w in 0..<workers { object[ProtectedObject.headerWords + w] = 0 }
                     object[1] = cycle &+ 1
                     object[2] = ProtectedObject.live
                 } else {
@@ -95,7 +102,9 @@ enum SoakOwner<P: RundownPlatform> {
 
                 if quarantine.count > quarantineDepth {
                     let oldest = quarantine.removeFirst()
-                    if !check(oldest.object, cell: oldest.cell, touches: oldest.touches, owner: o, world: world) { return }
+                    if !check(oldest.object, cell: oldest.cell, touches: oldest.touches, owner: o, world: world) {
+                        return
+                    }
                     oldest.object.deallocate()
                 }
                 latencies.record(nanoseconds: latency)
@@ -117,7 +126,9 @@ enum SoakOwner<P: RundownPlatform> {
     }
 
     /// A wait the watchdog can see (its start time in the owner's block); returns how long it took.
-    static func watchedWait(_ kind: RefKind, _ ref: UnsafeMutableRawPointer, cell: Int, owner o: Int, counters: SoakCounters) -> UInt64 {
+    static func watchedWait(
+        _ kind: RefKind, _ ref: UnsafeMutableRawPointer, cell: Int, owner o: Int, counters: SoakCounters
+    ) -> UInt64 {
         counters.set(o, OwnerWord.state, ThreadPhase.word(.waiting, cell: cell))
         let start = rundown_soak_now_ns()
         counters.set(o, OwnerWord.waitStartNs, start)
@@ -129,10 +140,15 @@ enum SoakOwner<P: RundownPlatform> {
     }
 
     /// Whether a retired object is unchanged since its wait returned; records the failure if not.
-    static func check(_ object: UnsafeMutablePointer<UInt64>, cell: Int, touches: UInt64, owner o: Int, world: SoakWorld) -> Bool {
+    static func check(
+        _ object: UnsafeMutablePointer<UInt64>, cell: Int, touches: UInt64, owner o: Int, world: SoakWorld
+    ) -> Bool {
         let now = ProtectedObject.touches(object, workers: world.configuration.workers)
         if object[2] != ProtectedObject.retired || now != touches {
-            world.fail(.touchedAfterWait, "ref \(cell)'s object (cycle \(object[1])) was touched after owner \(o)'s wait returned: \(touches) touches at the wait's return, \(now) later, state \(object[2])")
+            world.fail(
+                .touchedAfterWait,
+                "ref \(cell)'s object (cycle \(object[1])) was touched after owner \(o)'s wait returned: \(touches) touches at the wait's return, \(now) later, state \(object[2])"
+            )
             return false
         }
         return true

@@ -46,7 +46,7 @@ package final class SoakRun {
         let startNs = rundown_soak_now_ns()
         let poolBefore = RundownPool.usage(tag: SoakRun.tag)
         let world = SoakWorld(configuration: configuration, implementation: implementation, startNs: startNs)
-        for cell in 0 ..< world.cells {
+        for cell in 0..<world.cells {
             let kind = implementation.refKind(ofCell: cell)
             world.kinds[cell] = kind
             // Caller memory 128-aligned: the header shares no cache line with a neighbour.
@@ -55,7 +55,8 @@ package final class SoakRun {
             }
             world.refs[cell] = ref
             // Relaxed: the threads start after this; creating them orders it before their work.
-            world.object(cell).pointee.store(UInt(bitPattern: ProtectedObject.make(workers: configuration.workers, cycle: 0)), ordering: .relaxed)
+            world.object(cell).pointee.store(
+                UInt(bitPattern: ProtectedObject.make(workers: configuration.workers, cycle: 0)), ordering: .relaxed)
         }
         // The library's misuse reports are failures here (the soak never misuses the API); the
         // reporting thread records it and parks, and the main thread ends the run.
@@ -65,13 +66,13 @@ package final class SoakRun {
         }
 
         printBanner("start", world: world)
-        let latencies = (0 ..< configuration.owners).map { _ in OwnerLatencies() }
+        let latencies = (0..<configuration.owners).map { _ in OwnerLatencies() }
         var threads: [SpawnedThread] = []
-        for o in 0 ..< configuration.owners {
+        for o in 0..<configuration.owners {
             let mine = latencies[o]
             threads.append(SpawnedThread(name: "owner \(o)") { SoakOwner<P>.run(world, index: o, latencies: mine) })
         }
-        for w in 0 ..< configuration.workers {
+        for w in 0..<configuration.workers {
             threads.append(SpawnedThread(name: "worker \(w)") { SoakWorker<P>.run(world, index: w) })
         }
 
@@ -100,13 +101,19 @@ package final class SoakRun {
     }
 
     /// Frees the objects and the refs (each owner's last wait ran them down) and checks the pool.
-    private func tearDown<P: RundownPlatform>(_ world: SoakWorld, on platform: P.Type, poolBefore: PoolUsage) -> SoakFailure? {
-        for cell in 0 ..< world.cells {
+    private func tearDown<P: RundownPlatform>(_ world: SoakWorld, on platform: P.Type, poolBefore: PoolUsage)
+        -> SoakFailure?
+    {
+        for cell in 0..<world.cells {
             let kind = world.kinds[cell], ref = world.refs[cell]
             // Relaxed: every thread that touched the object has been joined.
-            if let object = UnsafeMutablePointer<UInt64>(bitPattern: world.object(cell).pointee.load(ordering: .relaxed)) {
+            if let object = UnsafeMutablePointer<UInt64>(
+                bitPattern: world.object(cell).pointee.load(ordering: .relaxed))
+            {
                 if object[0] != ProtectedObject.magic || object[2] != ProtectedObject.live {
-                    world.fail(.corruptedObject, "at teardown, ref \(cell)'s object is not live (magic \(hex(object[0])), state \(object[2]))")
+                    world.fail(
+                        .corruptedObject,
+                        "at teardown, ref \(cell)'s object is not live (magic \(hex(object[0])), state \(object[2]))")
                 }
                 object.deallocate()
             }
@@ -115,7 +122,10 @@ package final class SoakRun {
         }
         let poolAfter = RundownPool.usage(tag: SoakRun.tag)
         if poolAfter != poolBefore {
-            world.fail(.leak, "pool tag '\(SoakRun.tag)' still has \(poolAfter.blocks - poolBefore.blocks) block(s) allocated after every ref was freed")
+            world.fail(
+                .leak,
+                "pool tag '\(SoakRun.tag)' still has \(poolAfter.blocks - poolBefore.blocks) block(s) allocated after every ref was freed"
+            )
         }
         return world.failures.failure
     }
@@ -130,4 +140,3 @@ package final class SoakRun {
         }
     }
 }
-

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Rundown
 import _RundownShims
@@ -49,12 +49,16 @@ enum SoakWorker<P: RundownPlatform> {
 
             // Protected from here: the object is live and ours to touch. Relaxed: the acquire
             // orders the object after its publication (see SoakWorld.objects).
-            guard let object = UnsafeMutablePointer<UInt64>(bitPattern: world.object(cell).pointee.load(ordering: .relaxed)) else {
+            guard
+                let object = UnsafeMutablePointer<UInt64>(
+                    bitPattern: world.object(cell).pointee.load(ordering: .relaxed))
+            else {
                 world.fail(.corruptedObject, "worker \(w) holds protection on ref \(cell) but the ref has no object")
                 return
             }
             guard let cycle = touch(object, world: world, worker: w, cell: cell) else { return }
-            holders?.add(HolderRecord(cell: cell, count: count, cycle: cycle, sinceNs: rundown_soak_now_ns(), stack: .capture()))
+            holders?.add(
+                HolderRecord(cell: cell, count: count, cycle: cycle, sinceNs: rundown_soak_now_ns(), stack: .capture()))
 
             if configuration.longHoldEvery > 0 && random.below(configuration.longHoldEvery) == 0 {
                 counters.set(w, WorkerWord.state, ThreadPhase.word(.longHold, cell: cell, cpu: cpu))
@@ -77,11 +81,16 @@ enum SoakWorker<P: RundownPlatform> {
             }
             // Still protected: the object must still be live (and the same one).
             if object[2] != ProtectedObject.live || object[1] != cycle {
-                world.fail(.retiredObjectSeen, "worker \(w) still holds protection on ref \(cell) (cycle \(cycle)) but its object was retired: the owner's wait returned while the protection was outstanding")
+                world.fail(
+                    .retiredObjectSeen,
+                    "worker \(w) still holds protection on ref \(cell) (cycle \(cycle)) but its object was retired: the owner's wait returned while the protection was outstanding"
+                )
                 return
             }
 
-            if plantsLeak && world.control.get(0, SoakWorld.Control.leakPlanted) == 0 && rundown_soak_now_ns() &- startNs > 1_000_000_000 {
+            if plantsLeak && world.control.get(0, SoakWorld.Control.leakPlanted) == 0
+                && rundown_soak_now_ns() &- startNs > 1_000_000_000
+            {
                 // The planted bug: this protection is never released.
                 world.control.set(0, SoakWorld.Control.leakPlanted, UInt64(cell) + 1)
             } else {
@@ -108,11 +117,16 @@ enum SoakWorker<P: RundownPlatform> {
     @inline(__always)
     static func touch(_ object: UnsafeMutablePointer<UInt64>, world: SoakWorld, worker w: Int, cell: Int) -> UInt64? {
         if object[0] != ProtectedObject.magic {
-            world.fail(.corruptedObject, "worker \(w) found no object (magic \(hex(object[0]))) behind ref \(cell) right after its acquire")
+            world.fail(
+                .corruptedObject,
+                "worker \(w) found no object (magic \(hex(object[0]))) behind ref \(cell) right after its acquire")
             return nil
         }
         if object[2] != ProtectedObject.live {
-            world.fail(.retiredObjectSeen, "worker \(w) acquired ref \(cell) and found its object (cycle \(object[1])) already retired: a wait returned while protections were outstanding, or an acquire succeeded on a run-down ref")
+            world.fail(
+                .retiredObjectSeen,
+                "worker \(w) acquired ref \(cell) and found its object (cycle \(object[1])) already retired: a wait returned while protections were outstanding, or an acquire succeeded on a run-down ref"
+            )
             return nil
         }
         object[ProtectedObject.headerWords + w] &+= 1

@@ -41,11 +41,11 @@ struct SoakWorld {
         kinds = .allocate(capacity: cells)
         let raw = UnsafeMutableRawPointer.allocate(byteCount: cells * SoakWorld.objectStride * 8, alignment: 128)
         objects = raw.bindMemory(to: Atomic<UInt>.self, capacity: cells * SoakWorld.objectStride)
-        for i in 0 ..< cells * SoakWorld.objectStride { (objects + i).initialize(to: Atomic(0)) }
+        for i in 0..<cells * SoakWorld.objectStride { (objects + i).initialize(to: Atomic(0)) }
         workerCounters = SoakCounters(blocks: configuration.workers)
         ownerCounters = SoakCounters(blocks: configuration.owners)
         control = SoakCounters(blocks: 1)
-        holders = (0 ..< configuration.workers).map { _ in HolderLog() }
+        holders = (0..<configuration.workers).map { _ in HolderLog() }
         failures = SoakFailureLog(startNs: startNs)
         cpus = Int(rundown_allowed_cpu_count())
     }

@@ -14,7 +14,7 @@ struct StackTrace: Sendable {
         var trace = StackTrace()
         if n > skip {
             trace.addresses.reserveCapacity(n - skip)
-            for i in skip ..< n { trace.addresses.append(UInt(bitPattern: buffer[i])) }
+            for i in skip..<n { trace.addresses.append(UInt(bitPattern: buffer[i])) }
         }
         return trace
     }

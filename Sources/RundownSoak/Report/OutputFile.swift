@@ -18,14 +18,17 @@ package enum OutputFile {
     /// `option`, the problem and the fix (`example` is a file name to suggest).
     package static func problem(writing path: String, option: String, example: String) -> String? {
         if path.isEmpty { return "\(option) was given an empty path; give a file name, e.g. \(option) \(example)" }
-        if path.hasSuffix("/") { return "\(option) \(path) is a folder; give a file name inside it, e.g. \(option) \(path)\(example)" }
+        if path.hasSuffix("/") {
+            return "\(option) \(path) is a folder; give a file name inside it, e.g. \(option) \(path)\(example)"
+        }
         var status = stat()
         if stat(path, &status) == 0 {
             if status.st_mode & S_IFMT == S_IFDIR {
                 return "\(option) \(path) is a folder; give a file name inside it, e.g. \(option) \(path)/\(example)"
             }
             if status.st_mode & S_IFMT != S_IFREG {
-                return "\(option) \(path) is not a regular file (a device, pipe or socket), which cannot be replaced whole; give a file name"
+                return
+                    "\(option) \(path) is not a regular file (a device, pipe or socket), which cannot be replaced whole; give a file name"
             }
         } else if errno != ENOENT {
             return "\(option) \(path): cannot look at it: \(reason(errno))\(fix(errno))"
@@ -127,7 +130,9 @@ package enum OutputFile {
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { throw Failure(description: "cannot write \(path): \(n < 0 ? reason(errno) : "nothing was written")") }
+            if n <= 0 {
+                throw Failure(description: "cannot write \(path): \(n < 0 ? reason(errno) : "nothing was written")")
+            }
             offset += n
         }
         if fsync(fd) != 0 { throw Failure(description: "cannot flush \(path) to disk: \(reason(errno))") }
@@ -140,7 +145,8 @@ package enum OutputFile {
         guard stat(folder, &folderStatus) == 0, folderStatus.st_mode & S_ISVTX != 0 else { return nil }
         let me = geteuid()
         if me == 0 || status.st_uid == me || folderStatus.st_uid == me { return nil }
-        return "it belongs to another user in a folder with the sticky bit, so it cannot be replaced; remove it or choose another name"
+        return
+            "it belongs to another user in a folder with the sticky bit, so it cannot be replaced; remove it or choose another name"
     }
 
     /// The folder `path` is in ("." for a bare file name).

@@ -41,7 +41,9 @@ package enum SoakConsole {
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n: Int = bytes.withUnsafeBytes { buffer in Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset) }
+            let n: Int = bytes.withUnsafeBytes { buffer in
+                Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            }
             if n <= 0 { return }
             offset += n
         }

@@ -24,28 +24,48 @@ package enum SweepChart {
             "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
             "<text x=\"\(f(width / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">\(escape(title))</text>",
         ]
-        for tick in 0 ... 5 {
+        for tick in 0...5 {
             let value = yMax * Double(tick) / 5
-            svg.append("<line x1=\"\(f(left))\" y1=\"\(f(y(value)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(y(value)))\" stroke=\"#dddddd\"/>")
-            svg.append("<text x=\"\(f(left - 8))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(String(format: yMax < 10 ? "%.1f" : "%.0f", value))</text>")
+            svg.append(
+                "<line x1=\"\(f(left))\" y1=\"\(f(y(value)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(y(value)))\" stroke=\"#dddddd\"/>"
+            )
+            svg.append(
+                "<text x=\"\(f(left - 8))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(String(format: yMax < 10 ? "%.1f" : "%.0f", value))</text>"
+            )
         }
         for point in points {
-            svg.append("<text x=\"\(f(x(point.workers)))\" y=\"\(f(top + plotHeight + 18))\" text-anchor=\"middle\">\(point.workers)</text>")
+            svg.append(
+                "<text x=\"\(f(x(point.workers)))\" y=\"\(f(top + plotHeight + 18))\" text-anchor=\"middle\">\(point.workers)</text>"
+            )
         }
-        svg.append("<line x1=\"\(f(left))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(top + plotHeight))\" stroke=\"black\"/>")
-        svg.append("<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(top + plotHeight))\" stroke=\"black\"/>")
-        svg.append("<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(height - 18))\" text-anchor=\"middle\">worker threads</text>")
-        svg.append("<text transform=\"translate(18 \(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">million acquire/release pairs per second</text>")
+        svg.append(
+            "<line x1=\"\(f(left))\" y1=\"\(f(top + plotHeight))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(top + plotHeight))\" stroke=\"black\"/>"
+        )
+        svg.append(
+            "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(top + plotHeight))\" stroke=\"black\"/>"
+        )
+        svg.append(
+            "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(height - 18))\" text-anchor=\"middle\">worker threads</text>"
+        )
+        svg.append(
+            "<text transform=\"translate(18 \(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">million acquire/release pairs per second</text>"
+        )
         for (index, contender) in ThroughputSweep.Contender.allCases.enumerated() {
             let color = colors[contender.rawValue] ?? "black"
-            let coordinates = points.map { "\(f(x($0.workers))),\(f(y($0.millionPairsPerSecond[contender.rawValue] ?? 0)))" }
-            svg.append("<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2.5\" points=\"\(coordinates.joined(separator: " "))\"/>")
+            let coordinates = points.map {
+                "\(f(x($0.workers))),\(f(y($0.millionPairsPerSecond[contender.rawValue] ?? 0)))"
+            }
+            svg.append(
+                "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2.5\" points=\"\(coordinates.joined(separator: " "))\"/>"
+            )
             for c in coordinates {
                 let xy = c.split(separator: ",")
                 svg.append("<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"3\" fill=\"\(color)\"/>")
             }
             let legendY = top + 20 + Double(index) * 22
-            svg.append("<line x1=\"\(f(width - right + 15))\" y1=\"\(f(legendY))\" x2=\"\(f(width - right + 40))\" y2=\"\(f(legendY))\" stroke=\"\(color)\" stroke-width=\"2.5\"/>")
+            svg.append(
+                "<line x1=\"\(f(width - right + 15))\" y1=\"\(f(legendY))\" x2=\"\(f(width - right + 40))\" y2=\"\(f(legendY))\" stroke=\"\(color)\" stroke-width=\"2.5\"/>"
+            )
             svg.append("<text x=\"\(f(width - right + 46))\" y=\"\(f(legendY + 4))\">\(contender.rawValue)</text>")
         }
         svg.append("</svg>")
@@ -60,6 +80,7 @@ package enum SweepChart {
     }
 
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
     }
 }

@@ -28,10 +28,11 @@ package enum ThroughputSweep {
     /// Runs the sweep, calling `progress` after each point.
     package static func run(maxWorkers: Int, secondsPerPoint: Double, progress: (Point) -> Void) -> [Point] {
         var points: [Point] = []
-        for workers in 1 ... maxWorkers {
+        for workers in 1...maxWorkers {
             var point = Point(workers: workers, millionPairsPerSecond: [:])
             for contender in Contender.allCases {
-                point.millionPairsPerSecond[contender.rawValue] = measure(contender, workers: workers, seconds: secondsPerPoint)
+                point.millionPairsPerSecond[contender.rawValue] = measure(
+                    contender, workers: workers, seconds: secondsPerPoint)
             }
             points.append(point)
             progress(point)
@@ -63,23 +64,23 @@ package enum ThroughputSweep {
             switch contender {
             case .cacheAware:
                 while !stop.pointee.load(ordering: .relaxed) {
-                    for _ in 0 ..< 256 where cacheAware.acquire() { cacheAware.release() }
+                    for _ in 0..<256 where cacheAware.acquire() { cacheAware.release() }
                     pairs &+= 256
                 }
             case .plain:
                 while !stop.pointee.load(ordering: .relaxed) {
-                    for _ in 0 ..< 256 where plain.acquire() { plain.release() }
+                    for _ in 0..<256 where plain.acquire() { plain.release() }
                     pairs &+= 256
                 }
             case .mutex:
                 while !stop.pointee.load(ordering: .relaxed) {
-                    for _ in 0 ..< 256 { mutex.withLock { $0 &+= 1 } }
+                    for _ in 0..<256 { mutex.withLock { $0 &+= 1 } }
                     pairs &+= 256
                 }
             }
             totals[w * 16] = pairs
         }
-        let threads = (0 ..< workers).map { w in SpawnedThread(name: "sweep \(w)") { body(w) } }
+        let threads = (0..<workers).map { w in SpawnedThread(name: "sweep \(w)") { body(w) } }
         while started.pointee.load(ordering: .relaxed) < workers { rundown_soak_sleep_ns(100_000) }
         let begin = rundown_soak_now_ns()
         rundown_soak_sleep_ns(UInt64(seconds * 1e9))
@@ -87,7 +88,7 @@ package enum ThroughputSweep {
         for thread in threads { thread.join() }
         let elapsed = Double(rundown_soak_now_ns() - begin) / 1e9
         var sum: UInt64 = 0
-        for w in 0 ..< workers { sum &+= totals[w * 16] }
+        for w in 0..<workers { sum &+= totals[w * 16] }
         cacheAware.waitForRelease()
         return Double(sum) / elapsed / 1e6
     }
@@ -95,13 +96,18 @@ package enum ThroughputSweep {
     /// The sweep as a Markdown table: pairs per second per contender and the cache-aware ref's
     /// ratio to the plain ref and to the mutex.
     package static func markdownTable(_ points: [Point]) -> String {
-        var lines = ["| workers | cache-aware (M pairs/s) | plain (M pairs/s) | mutex (M pairs/s) | cache-aware / plain | cache-aware / mutex |",
-                     "|---:|---:|---:|---:|---:|---:|"]
+        var lines = [
+            "| workers | cache-aware (M pairs/s) | plain (M pairs/s) | mutex (M pairs/s) | cache-aware / plain | cache-aware / mutex |",
+            "|---:|---:|---:|---:|---:|---:|",
+        ]
         for point in points {
             let c = point.millionPairsPerSecond["cache-aware"] ?? 0
             let p = point.millionPairsPerSecond["plain"] ?? 0
             let m = point.millionPairsPerSecond["mutex"] ?? 0
-            lines.append(String(format: "| %d | %.1f | %.1f | %.1f | %.2fx | %.2fx |", point.workers, c, p, m, c / max(p, 1e-9), c / max(m, 1e-9)))
+            lines.append(
+                String(
+                    format: "| %d | %.1f | %.1f | %.1f | %.2fx | %.2fx |", point.workers, c, p, m, c / max(p, 1e-9),
+                    c / max(m, 1e-9)))
         }
         return lines.joined(separator: "\n")
     }

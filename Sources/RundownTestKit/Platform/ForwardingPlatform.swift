@@ -34,7 +34,9 @@ extension ForwardingPlatform {
     package static func beforeEventOperation(_ operation: SeamOperation, on event: RundownEventWord) {}
 
     @inlinable @inline(__always)
-    package static func updateOrdering(_ ordering: AtomicUpdateOrdering, for operation: SeamOperation) -> AtomicUpdateOrdering {
+    package static func updateOrdering(_ ordering: AtomicUpdateOrdering, for operation: SeamOperation)
+        -> AtomicUpdateOrdering
+    {
         ordering
     }
 

@@ -22,7 +22,9 @@ package enum AnyRundownRef<Platform: RundownPlatform> {
 
     /// A new, initialised ref of `kind`: caller memory (zeroed, aligned to `alignment`) for the
     /// caller-memory kinds, the pool under `tag` for an allocated one (nil when the pool fails).
-    package static func create(_ kind: RefKind, tag: PoolTag, alignment: Int = MemoryLayout<UInt>.alignment) -> UnsafeMutableRawPointer? {
+    package static func create(_ kind: RefKind, tag: PoolTag, alignment: Int = MemoryLayout<UInt>.alignment)
+        -> UnsafeMutableRawPointer?
+    {
         guard kind.usesCallerMemory else {
             return CacheAware.allocate(poolType: .nonPaged, tag: tag, call: "ExAllocateCacheAwareRundownProtection")
         }
@@ -36,9 +38,12 @@ package enum AnyRundownRef<Platform: RundownPlatform> {
     /// Initialises `ref` in place (`size` bytes; a plain ref's word has no size).
     package static func initialize(_ kind: RefKind, _ ref: UnsafeMutableRawPointer, size: Int) {
         if kind == .plain {
-            Plain.initialize(ref.bindMemory(to: Atomic<UInt>.self, capacity: 1), origin: .callerMemory, call: "ExInitializeRundownProtection")
+            Plain.initialize(
+                ref.bindMemory(to: Atomic<UInt>.self, capacity: 1), origin: .callerMemory,
+                call: "ExInitializeRundownProtection")
         } else {
-            CacheAware.initialize(ref, size: size, origin: .callerMemory, call: "ExInitializeRundownProtectionCacheAware")
+            CacheAware.initialize(
+                ref, size: size, origin: .callerMemory, call: "ExInitializeRundownProtectionCacheAware")
         }
     }
 
@@ -47,7 +52,8 @@ package enum AnyRundownRef<Platform: RundownPlatform> {
         if kind == .plain {
             return Plain.acquire(word(ref), count: count, call: "ExAcquireRundownProtectionEx")
         }
-        return CacheAware.acquire(ref, CacheAwareLayout(header: ref), count: count, call: "ExAcquireRundownProtectionCacheAwareEx")
+        return CacheAware.acquire(
+            ref, CacheAwareLayout(header: ref), count: count, call: "ExAcquireRundownProtectionCacheAwareEx")
     }
 
     @inlinable @inline(__always)
@@ -55,7 +61,8 @@ package enum AnyRundownRef<Platform: RundownPlatform> {
         if kind == .plain {
             Plain.release(word(ref), count: count, call: "ExReleaseRundownProtectionEx")
         } else {
-            CacheAware.release(ref, CacheAwareLayout(header: ref), count: count, call: "ExReleaseRundownProtectionCacheAwareEx")
+            CacheAware.release(
+                ref, CacheAwareLayout(header: ref), count: count, call: "ExReleaseRundownProtectionCacheAwareEx")
         }
     }
 
@@ -63,7 +70,8 @@ package enum AnyRundownRef<Platform: RundownPlatform> {
         if kind == .plain {
             Plain.waitForRelease(word(ref), call: "ExWaitForRundownProtectionRelease")
         } else {
-            CacheAware.waitForRelease(ref, CacheAwareLayout(header: ref), call: "ExWaitForRundownProtectionReleaseCacheAware")
+            CacheAware.waitForRelease(
+                ref, CacheAwareLayout(header: ref), call: "ExWaitForRundownProtectionReleaseCacheAware")
         }
     }
 
@@ -79,7 +87,8 @@ package enum AnyRundownRef<Platform: RundownPlatform> {
         if kind == .plain {
             Plain.reinitialize(word(ref), call: "ExReInitializeRundownProtection")
         } else {
-            CacheAware.reinitialize(ref, CacheAwareLayout(header: ref), call: "ExReInitializeRundownProtectionCacheAware")
+            CacheAware.reinitialize(
+                ref, CacheAwareLayout(header: ref), call: "ExReInitializeRundownProtectionCacheAware")
         }
     }
 

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import _ToolShims
 
@@ -21,12 +21,15 @@ package struct SpawnedThread {
     package init(name: String, _ work: @escaping () -> Void) {
         let start = Unmanaged.passRetained(Start(name: name, work: work)).toOpaque()
         var handle = pthread_t()
-        checkPthread(pthread_create(&handle, nil, { argument in
-            let start = Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue()
-            rundown_name_current_thread(start.name)
-            start.work()
-            return nil
-        }, start), "pthread_create")
+        checkPthread(
+            pthread_create(
+                &handle, nil,
+                { argument in
+                    let start = Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue()
+                    rundown_name_current_thread(start.name)
+                    start.work()
+                    return nil
+                }, start), "pthread_create")
         self.handle = handle
     }
 
@@ -39,7 +42,7 @@ package struct SpawnedThread {
     /// Runs `body(i)` for every `i` in `0 ..< count`, each on its own thread, all at once, and
     /// returns when all have finished.
     package static func onEach(_ count: Int, name: String = "thread", _ body: @escaping (Int) -> Void) {
-        let threads = (0 ..< count).map { index in SpawnedThread(name: "\(name) \(index)") { body(index) } }
+        let threads = (0..<count).map { index in SpawnedThread(name: "\(name) \(index)") { body(index) } }
         threads.forEach { $0.join() }
     }
 }
