@@ -51,7 +51,12 @@ struct WaitBlockLifetime {
     /// published until the thread's wait returns.
     mutating func stored(marker: UInt, by thread: Int) {
         let low = marker & ~RundownWordState.active
-        if stacks[thread].contains(low) { published[thread] = Span(low: low, size: Self.blockSize) }
+        // The waiter's own block: on its fiber stack, or, under AddressSanitizer with
+        // use-after-return detection, in the fake stack it keeps for the thread (so the block
+        // is known by its address, not only by the stack it lies on). Only a thread inside a
+        // wait publishes; a broken release that computes an odd word does not.
+        guard case .wait? = calls[thread] else { return }
+        published[thread] = Span(low: low, size: Self.blockSize)
     }
 
     /// `thread`'s wait call returned at trace step `step`: its block is dead from now on.
@@ -66,8 +71,9 @@ struct WaitBlockLifetime {
     /// access is legal. A few range compares: it runs at every seam operation.
     @inline(__always)
     func illegalOwner(of address: UInt, accessedBy thread: Int) -> Int? {
-        for owner in stacks.indices where owner != thread && stacks[owner].contains(address) {
-            return published[owner].contains(address) ? nil : owner
+        for owner in stacks.indices where owner != thread {
+            if published[owner].contains(address) { return nil }
+            if stacks[owner].contains(address) || ended[owner]?.block.contains(address) == true { return owner }
         }
         return nil
     }
