@@ -10,7 +10,8 @@ import PackageDescription
 /// - `_ToolShims`: the tools' C layer (fibers, libFuzzer counters, threads and CPU pinning,
 ///   signals, call stacks, clocks) for the harness, the soak tester, the fuzz front-end, the
 ///   benchmark and the tests.
-/// - `RundownCAPI`: the public C header `rundown.h` for C callers of the `Ex*` routines.
+/// - `RundownCAPI`: the public C header `rundown.h` for C callers of the `Ex*` routines; `Rundown`
+///   imports it and implements each routine with `@c @implementation`, checked against it.
 /// - `rundown-bench`: the release-build benchmark that prints the cost table.
 /// - `RundownFuzz` and `rundown-fuzz`: the fuzzing workflow's front-end (`ci/fuzz`).
 /// - `RundownSoak` and `rundown-soak`: the many-core endurance tester and its command line.
@@ -63,7 +64,7 @@ let package = Package(
         ),
         .target(name: "RundownTestKit", dependencies: ["Rundown", "_ToolShims", "_RundownShims"]),
         .target(name: "RundownHarness", dependencies: ["Rundown", "RundownTestKit", "_ToolShims", "_RundownShims"]),
-        .target(name: "Rundown", dependencies: ["_RundownShims"]),
+        .target(name: "Rundown", dependencies: ["_RundownShims", "RundownCAPI"]),
         .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_ToolShims"]),
         // The output-file probe and the stop signals are the soak tester's (one copy for both tools).
         .target(
@@ -87,7 +88,9 @@ let package = Package(
             name: "rundown-soak",
             dependencies: ["RundownSoak", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "RundownTests", dependencies: ["Rundown", "RundownTestKit", "_RundownShims", "_ToolShims"]),
+        .testTarget(
+            name: "RundownTests",
+            dependencies: ["Rundown", "RundownCAPI", "RundownTestKit", "_RundownShims", "_ToolShims"]),
         .testTarget(name: "RundownHarnessTests", dependencies: ["RundownHarness", "RundownTestKit", "Rundown"]),
         .testTarget(name: "RundownSoakTests", dependencies: ["RundownSoak", "Rundown"]),
         .testTarget(

@@ -1,4 +1,5 @@
 import Rundown
+import RundownCAPI
 import Testing
 
 /// Allocate, Free, SizeOf and Initialize; the pool's accounting and failure injection.
@@ -37,9 +38,9 @@ struct AllocationTests {
         let tag: PoolTag = "AlC1"
         RundownPool.injectFailures(.nth(2), tag: tag)
         defer { RundownPool.stopInjectingFailures(tag: tag) }
-        #expect(ExAllocateCacheAwareRundownProtection(PoolType.nonPagedNx.rawValue, tag.rawValue) == nil)
+        #expect(ExAllocateCacheAwareRundownProtection(NonPagedPoolNx, tag.rawValue) == nil)
         #expect(RundownPool.usage(tag: tag) == PoolUsage())
-        let ref = ExAllocateCacheAwareRundownProtection(PoolType.nonPaged.rawValue, tag.rawValue)
+        let ref = ExAllocateCacheAwareRundownProtection(NonPagedPool, tag.rawValue)
         #expect(ref != nil)
         #expect(RundownPool.usage(tag: tag).blocks == 2)
         ExWaitForRundownProtectionReleaseCacheAware(ref!)
@@ -64,7 +65,8 @@ struct AllocationTests {
     @Test("every Windows pool type is accepted")
     func poolTypes() {
         for type in PoolType.all {
-            let ref = ExAllocateCacheAwareRundownProtection(type.rawValue, PoolTag("AlT1").rawValue)
+            let ref = ExAllocateCacheAwareRundownProtection(
+                POOL_TYPE(rawValue: UInt32(type.rawValue)), PoolTag("AlT1").rawValue)
             #expect(ref != nil)
             ExFreeCacheAwareRundownProtection(ref!)
         }
@@ -97,7 +99,7 @@ struct AllocationTests {
         let block = UnsafeMutableRawPointer.allocate(byteCount: size + 128, alignment: 128)
         defer { block.deallocate() }
         let header = block + offset  // any pointer-aligned start works
-        ExInitializeRundownProtectionCacheAware(header, size)
+        ExInitializeRundownProtectionCacheAware(OpaquePointer(header), size)
         let layout = CacheAwareLayout(header: header)
         #expect(layout.count == CacheAwareLayout.cpuCount)
         if layout.count > 1 {
@@ -106,10 +108,11 @@ struct AllocationTests {
         }
         #expect(layout.slots >= header + CacheAwareLayout.headerSize)
         #expect(UnsafeRawPointer(layout.slot(layout.count - 1)) + 8 <= UnsafeRawPointer(header + size))
-        #expect(ExAcquireRundownProtectionCacheAwareEx(header, 3) == 1)
-        ExReleaseRundownProtectionCacheAwareEx(header, 3)
-        ExWaitForRundownProtectionReleaseCacheAware(header)
-        #expect(ExAcquireRundownProtectionCacheAware(header) == 0)
+        let runRef = OpaquePointer(header)
+        #expect(ExAcquireRundownProtectionCacheAwareEx(runRef, 3) == 1)
+        ExReleaseRundownProtectionCacheAwareEx(runRef, 3)
+        ExWaitForRundownProtectionReleaseCacheAware(runRef)
+        #expect(ExAcquireRundownProtectionCacheAware(runRef) == 0)
     }
 
     @Test("more bytes than SizeOf give more slots: (size - header) / stride - 1")

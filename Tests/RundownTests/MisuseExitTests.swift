@@ -1,5 +1,6 @@
 import Foundation
 import Rundown
+import RundownCAPI
 import RundownTestKit
 import Synchronization
 import Testing
@@ -26,7 +27,7 @@ struct MisuseExitTests {
     @Test func releaseExBeyondOutstandingPlainC() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = false
-            let ref = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
+            let ref = UnsafeMutablePointer<EX_RUNDOWN_REF>.allocate(capacity: 1)
             ExInitializeRundownProtection(ref)
             _ = ExAcquireRundownProtectionEx(ref, 2)
             ExReleaseRundownProtectionEx(ref, 3)
@@ -37,7 +38,7 @@ struct MisuseExitTests {
     @Test func releaseWithoutAcquireCacheAwareC() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = true
-            let ref = ExAllocateCacheAwareRundownProtection(0, PoolTag("Mis1").rawValue)!
+            let ref = ExAllocateCacheAwareRundownProtection(NonPagedPool, PoolTag("Mis1").rawValue)!
             _ = ExAcquireRundownProtectionCacheAware(ref)
             ExReleaseRundownProtectionCacheAware(ref)
             ExReleaseRundownProtectionCacheAware(ref)
@@ -85,11 +86,11 @@ struct MisuseExitTests {
     @Test func secondWaiterCacheAwareC() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = true
-            let ref = ExAllocateCacheAwareRundownProtection(0, PoolTag("Mis3").rawValue)!
+            let ref = ExAllocateCacheAwareRundownProtection(NonPagedPool, PoolTag("Mis3").rawValue)!
             _ = ExAcquireRundownProtectionCacheAware(ref)
             let address = UInt(bitPattern: ref)
             SpawnedThread(name: "test waiter") {
-                ExWaitForRundownProtectionReleaseCacheAware(UnsafeMutableRawPointer(bitPattern: address)!)
+                ExWaitForRundownProtectionReleaseCacheAware(OpaquePointer(bitPattern: address)!)
             }.detach()
             _ = eventually {
                 if ExAcquireRundownProtectionCacheAware(ref) == 0 { return true }
@@ -120,7 +121,7 @@ struct MisuseExitTests {
     @Test func acquireAfterFree() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = true
-            let ref = ExAllocateCacheAwareRundownProtection(0, PoolTag("Mis5").rawValue)!
+            let ref = ExAllocateCacheAwareRundownProtection(NonPagedPool, PoolTag("Mis5").rawValue)!
             ExWaitForRundownProtectionReleaseCacheAware(ref)
             ExFreeCacheAwareRundownProtection(ref)
             _ = ExAcquireRundownProtectionCacheAware(ref)
@@ -131,7 +132,7 @@ struct MisuseExitTests {
     @Test func releaseAfterFree() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = true
-            let ref = ExAllocateCacheAwareRundownProtection(0, PoolTag("Mis6").rawValue)!
+            let ref = ExAllocateCacheAwareRundownProtection(NonPagedPool, PoolTag("Mis6").rawValue)!
             ExFreeCacheAwareRundownProtection(ref)
             ExReleaseRundownProtectionCacheAwareEx(ref, 2)
         }
@@ -141,7 +142,7 @@ struct MisuseExitTests {
     @Test func freeTwice() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = true
-            let ref = ExAllocateCacheAwareRundownProtection(0, PoolTag("Mis7").rawValue)!
+            let ref = ExAllocateCacheAwareRundownProtection(NonPagedPool, PoolTag("Mis7").rawValue)!
             ExFreeCacheAwareRundownProtection(ref)
             ExFreeCacheAwareRundownProtection(ref)
         }
@@ -153,7 +154,7 @@ struct MisuseExitTests {
     @Test func initializeLivePlainC() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = true
-            let ref = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
+            let ref = UnsafeMutablePointer<EX_RUNDOWN_REF>.allocate(capacity: 1)
             ExInitializeRundownProtection(ref)
             _ = ExAcquireRundownProtection(ref)
             ExInitializeRundownProtection(ref)
@@ -166,7 +167,7 @@ struct MisuseExitTests {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = true
             let size = ExSizeOfRundownProtectionCacheAware()
-            let ref = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
+            let ref = OpaquePointer(UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8))
             ExInitializeRundownProtectionCacheAware(ref, size)
             _ = ExAcquireRundownProtectionCacheAwareEx(ref, 3)
             ExInitializeRundownProtectionCacheAware(ref, size)
@@ -189,7 +190,7 @@ struct MisuseExitTests {
     @Test func completedWithoutWaitCacheAwareC() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = false
-            let ref = ExAllocateCacheAwareRundownProtection(0, PoolTag("Mis8").rawValue)!
+            let ref = ExAllocateCacheAwareRundownProtection(NonPagedPool, PoolTag("Mis8").rawValue)!
             ExRundownCompletedCacheAware(ref)
         }
         expectReport(result, "ExRundownCompletedCacheAware", "rundown completed without a preceding wait")
@@ -198,7 +199,7 @@ struct MisuseExitTests {
     @Test func reinitializeWithoutWaitPlainC() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = false
-            let ref = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
+            let ref = UnsafeMutablePointer<EX_RUNDOWN_REF>.allocate(capacity: 1)
             ExInitializeRundownProtection(ref)
             _ = ExAcquireRundownProtectionEx(ref, 2)
             ExReInitializeRundownProtection(ref)
@@ -248,7 +249,7 @@ struct MisuseExitTests {
     @Test func freeWithProtectionsOutstanding() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = false
-            let ref = ExAllocateCacheAwareRundownProtection(0, PoolTag("MisB").rawValue)!
+            let ref = ExAllocateCacheAwareRundownProtection(NonPagedPool, PoolTag("MisB").rawValue)!
             _ = ExAcquireRundownProtectionCacheAware(ref)
             ExFreeCacheAwareRundownProtection(ref)
         }
@@ -259,7 +260,7 @@ struct MisuseExitTests {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = false
             let size = ExSizeOfRundownProtectionCacheAware()
-            let ref = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
+            let ref = OpaquePointer(UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8))
             ExInitializeRundownProtectionCacheAware(ref, size)
             ExFreeCacheAwareRundownProtection(ref)
         }
@@ -269,9 +270,9 @@ struct MisuseExitTests {
     @Test func freeNotAllocated() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = false
-            let ref = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 8)
-            ref.initializeMemory(as: UInt8.self, repeating: 0, count: 64)
-            ExFreeCacheAwareRundownProtection(ref)
+            let memory = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 8)
+            memory.initializeMemory(as: UInt8.self, repeating: 0, count: 64)
+            ExFreeCacheAwareRundownProtection(OpaquePointer(memory))
         }
         expectReport(result, "ExFreeCacheAwareRundownProtection", "did not return")
     }
@@ -282,7 +283,7 @@ struct MisuseExitTests {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = false
             let size = ExSizeOfRundownProtectionCacheAware()
-            let ref = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
+            let ref = OpaquePointer(UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8))
             ExInitializeRundownProtectionCacheAware(ref, size - 1)
         }
         expectReport(
@@ -301,7 +302,7 @@ struct MisuseExitTests {
     @Test func zeroCountC() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = false
-            let ref = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
+            let ref = UnsafeMutablePointer<EX_RUNDOWN_REF>.allocate(capacity: 1)
             ExInitializeRundownProtection(ref)
             _ = ExAcquireRundownProtectionEx(ref, 0)
         }
@@ -329,10 +330,10 @@ struct MisuseExitTests {
     @Test func totalCountOverflowPlainC() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = false
-            let ref = UnsafeMutableRawPointer.allocate(byteCount: 8, alignment: 8)
+            let ref = UnsafeMutablePointer<EX_RUNDOWN_REF>.allocate(capacity: 1)
             ExInitializeRundownProtection(ref)
             // As if 2^62 - 2 protections were outstanding: the next Ex(4) no longer fits.
-            ref.assumingMemoryBound(to: Atomic<UInt>.self).pointee.store(
+            UnsafeMutableRawPointer(ref).assumingMemoryBound(to: Atomic<UInt>.self).pointee.store(
                 RundownWordState.maxPlainWord - 4, ordering: .relaxed)
             _ = ExAcquireRundownProtectionEx(ref, 4)
         }
@@ -342,7 +343,7 @@ struct MisuseExitTests {
     @Test func invalidPoolType() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             RundownChecking.isEnabled = false
-            _ = ExAllocateCacheAwareRundownProtection(3, PoolTag("MisD").rawValue)
+            _ = ExAllocateCacheAwareRundownProtection(POOL_TYPE(rawValue: 3), PoolTag("MisD").rawValue)
         }
         expectReport(result, "ExAllocateCacheAwareRundownProtection", "pool type 3 is not a Windows POOL_TYPE")
     }

@@ -1,75 +1,93 @@
+import RundownCAPI
+
 // The cache-aware ref under its Windows names, callable from C through `rundown.h`.
 // `ref` points to the ref's header: memory from ExAllocateCacheAwareRundownProtection, or
 // caller memory of ExSizeOfRundownProtectionCacheAware() bytes.
+// Each export is `@c @implementation`: the compiler checks it against the header's declaration.
 
 /// `ExAllocateCacheAwareRundownProtection`: allocate and initialise; NULL if any allocation fails.
-@_cdecl("ExAllocateCacheAwareRundownProtection")
-public func ExAllocateCacheAwareRundownProtection(_ poolType: Int32, _ poolTag: UInt32) -> UnsafeMutableRawPointer? {
+@c @implementation
+public func ExAllocateCacheAwareRundownProtection(_ poolType: POOL_TYPE, _ poolTag: ULONG)
+    -> PEX_RUNDOWN_REF_CACHE_AWARE?
+{
     CacheAwareEntry.allocate(
-        poolType: PoolType(rawValue: poolType), tag: PoolTag(rawValue: poolTag),
-        call: "ExAllocateCacheAwareRundownProtection")
+        poolType: PoolType(rawValue: Int32(bitPattern: poolType.rawValue)), tag: PoolTag(rawValue: poolTag),
+        call: "ExAllocateCacheAwareRundownProtection"
+    ).map(OpaquePointer.init)
 }
 
 /// `ExFreeCacheAwareRundownProtection`: free what Allocate returned; rundown must be complete.
-@_cdecl("ExFreeCacheAwareRundownProtection")
-public func ExFreeCacheAwareRundownProtection(_ ref: UnsafeMutableRawPointer) {
-    CacheAwareEntry.free(ref, call: "ExFreeCacheAwareRundownProtection")
+@c @implementation
+public func ExFreeCacheAwareRundownProtection(_ ref: PEX_RUNDOWN_REF_CACHE_AWARE) {
+    CacheAwareEntry.free(UnsafeMutableRawPointer(ref), call: "ExFreeCacheAwareRundownProtection")
 }
 
 /// `ExSizeOfRundownProtectionCacheAware`: the bytes Initialize needs.
-@_cdecl("ExSizeOfRundownProtectionCacheAware")
-public func ExSizeOfRundownProtectionCacheAware() -> Int {
+@c @implementation
+public func ExSizeOfRundownProtectionCacheAware() -> SIZE_T {
     CacheAwareEntry.sizeOf
 }
 
 /// `ExInitializeRundownProtectionCacheAware`: initialise in caller memory of `size` bytes.
-@_cdecl("ExInitializeRundownProtectionCacheAware")
-public func ExInitializeRundownProtectionCacheAware(_ ref: UnsafeMutableRawPointer, _ size: Int) {
-    CacheAwareEntry.initialize(ref, size: size, origin: .callerMemory, call: "ExInitializeRundownProtectionCacheAware")
+@c @implementation
+public func ExInitializeRundownProtectionCacheAware(_ ref: PEX_RUNDOWN_REF_CACHE_AWARE, _ size: SIZE_T) {
+    CacheAwareEntry.initialize(
+        UnsafeMutableRawPointer(ref), size: size, origin: .callerMemory,
+        call: "ExInitializeRundownProtectionCacheAware")
 }
 
 /// `ExAcquireRundownProtectionCacheAware`: one protection on the current CPU's slot.
-@_cdecl("ExAcquireRundownProtectionCacheAware")
-public func ExAcquireRundownProtectionCacheAware(_ ref: UnsafeMutableRawPointer) -> UInt8 {
-    CacheAwareEntry.acquire(ref, CacheAwareLayout(header: ref), count: 1, call: "ExAcquireRundownProtectionCacheAware")
-        ? 1 : 0
+@c @implementation
+public func ExAcquireRundownProtectionCacheAware(_ ref: PEX_RUNDOWN_REF_CACHE_AWARE) -> BOOLEAN {
+    let header = UnsafeMutableRawPointer(ref)
+    return CacheAwareEntry.acquire(
+        header, CacheAwareLayout(header: header), count: 1, call: "ExAcquireRundownProtectionCacheAware") ? 1 : 0
 }
 
 /// `ExAcquireRundownProtectionCacheAwareEx`: `count` protections, all or nothing.
-@_cdecl("ExAcquireRundownProtectionCacheAwareEx")
-public func ExAcquireRundownProtectionCacheAwareEx(_ ref: UnsafeMutableRawPointer, _ count: UInt32) -> UInt8 {
-    CacheAwareEntry.acquire(
-        ref, CacheAwareLayout(header: ref), count: Int(count), call: "ExAcquireRundownProtectionCacheAwareEx") ? 1 : 0
+@c @implementation
+public func ExAcquireRundownProtectionCacheAwareEx(_ ref: PEX_RUNDOWN_REF_CACHE_AWARE, _ count: ULONG) -> BOOLEAN {
+    let header = UnsafeMutableRawPointer(ref)
+    return CacheAwareEntry.acquire(
+        header, CacheAwareLayout(header: header), count: Int(count), call: "ExAcquireRundownProtectionCacheAwareEx")
+        ? 1 : 0
 }
 
 /// `ExReleaseRundownProtectionCacheAware`: drop one protection on the current CPU's slot.
-@_cdecl("ExReleaseRundownProtectionCacheAware")
-public func ExReleaseRundownProtectionCacheAware(_ ref: UnsafeMutableRawPointer) {
-    CacheAwareEntry.release(ref, CacheAwareLayout(header: ref), count: 1, call: "ExReleaseRundownProtectionCacheAware")
+@c @implementation
+public func ExReleaseRundownProtectionCacheAware(_ ref: PEX_RUNDOWN_REF_CACHE_AWARE) {
+    let header = UnsafeMutableRawPointer(ref)
+    CacheAwareEntry.release(
+        header, CacheAwareLayout(header: header), count: 1, call: "ExReleaseRundownProtectionCacheAware")
 }
 
 /// `ExReleaseRundownProtectionCacheAwareEx`: drop `count` protections on the current CPU's slot.
-@_cdecl("ExReleaseRundownProtectionCacheAwareEx")
-public func ExReleaseRundownProtectionCacheAwareEx(_ ref: UnsafeMutableRawPointer, _ count: UInt32) {
+@c @implementation
+public func ExReleaseRundownProtectionCacheAwareEx(_ ref: PEX_RUNDOWN_REF_CACHE_AWARE, _ count: ULONG) {
+    let header = UnsafeMutableRawPointer(ref)
     CacheAwareEntry.release(
-        ref, CacheAwareLayout(header: ref), count: Int(count), call: "ExReleaseRundownProtectionCacheAwareEx")
+        header, CacheAwareLayout(header: header), count: Int(count), call: "ExReleaseRundownProtectionCacheAwareEx")
 }
 
 /// `ExWaitForRundownProtectionReleaseCacheAware`: close every slot, wait for the sum to drain.
-@_cdecl("ExWaitForRundownProtectionReleaseCacheAware")
-public func ExWaitForRundownProtectionReleaseCacheAware(_ ref: UnsafeMutableRawPointer) {
+@c @implementation
+public func ExWaitForRundownProtectionReleaseCacheAware(_ ref: PEX_RUNDOWN_REF_CACHE_AWARE) {
+    let header = UnsafeMutableRawPointer(ref)
     CacheAwareEntry.waitForRelease(
-        ref, CacheAwareLayout(header: ref), call: "ExWaitForRundownProtectionReleaseCacheAware")
+        header, CacheAwareLayout(header: header), call: "ExWaitForRundownProtectionReleaseCacheAware")
 }
 
 /// `ExRundownCompletedCacheAware`: after a wait, mark every slot completed.
-@_cdecl("ExRundownCompletedCacheAware")
-public func ExRundownCompletedCacheAware(_ ref: UnsafeMutableRawPointer) {
-    CacheAwareEntry.rundownCompleted(ref, CacheAwareLayout(header: ref), call: "ExRundownCompletedCacheAware")
+@c @implementation
+public func ExRundownCompletedCacheAware(_ ref: PEX_RUNDOWN_REF_CACHE_AWARE) {
+    let header = UnsafeMutableRawPointer(ref)
+    CacheAwareEntry.rundownCompleted(header, CacheAwareLayout(header: header), call: "ExRundownCompletedCacheAware")
 }
 
 /// `ExReInitializeRundownProtectionCacheAware`: after a wait, every slot back to count 0.
-@_cdecl("ExReInitializeRundownProtectionCacheAware")
-public func ExReInitializeRundownProtectionCacheAware(_ ref: UnsafeMutableRawPointer) {
-    CacheAwareEntry.reinitialize(ref, CacheAwareLayout(header: ref), call: "ExReInitializeRundownProtectionCacheAware")
+@c @implementation
+public func ExReInitializeRundownProtectionCacheAware(_ ref: PEX_RUNDOWN_REF_CACHE_AWARE) {
+    let header = UnsafeMutableRawPointer(ref)
+    CacheAwareEntry.reinitialize(
+        header, CacheAwareLayout(header: header), call: "ExReInitializeRundownProtectionCacheAware")
 }

@@ -18,6 +18,18 @@
 extern "C" {
 #endif
 
+// Nullability, for clang (other compilers see plain pointers): every ref a routine takes is
+// non-null, as in Windows (the declarations below lie in an assume_nonnull region); only
+// Allocate's result and the word of a plain ref may be NULL. The Swift exports are compiled
+// against these declarations, so the two cannot drift apart.
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wnullability-extension"
+#define RUNDOWN_NULLABLE _Nullable
+#else
+#define RUNDOWN_NULLABLE
+#endif
+
 typedef unsigned char BOOLEAN;
 typedef uint32_t ULONG;
 typedef size_t SIZE_T;
@@ -48,13 +60,17 @@ typedef enum _POOL_TYPE {
 
 /// The plain rundown reference: one pointer-sized word in the caller's memory.
 typedef struct _EX_RUNDOWN_REF {
-    void *Ptr;
+    void *RUNDOWN_NULLABLE Ptr;
 } EX_RUNDOWN_REF, *PEX_RUNDOWN_REF;
 
 /// The cache-aware rundown reference: opaque, either allocated by
 /// ExAllocateCacheAwareRundownProtection or initialised in caller memory of
 /// ExSizeOfRundownProtectionCacheAware() bytes (aligned to 8 bytes).
 typedef struct _EX_RUNDOWN_REF_CACHE_AWARE *PEX_RUNDOWN_REF_CACHE_AWARE;
+
+#if defined(__clang__)
+#pragma clang assume_nonnull begin
+#endif
 
 // --- plain reference -----------------------------------------------------------------------
 void ExInitializeRundownProtection(PEX_RUNDOWN_REF RunRef);
@@ -67,7 +83,8 @@ void ExWaitForRundownProtectionRelease(PEX_RUNDOWN_REF RunRef);
 void ExRundownCompleted(PEX_RUNDOWN_REF RunRef);
 
 // --- cache-aware reference -----------------------------------------------------------------
-PEX_RUNDOWN_REF_CACHE_AWARE ExAllocateCacheAwareRundownProtection(POOL_TYPE PoolType, ULONG PoolTag);
+PEX_RUNDOWN_REF_CACHE_AWARE RUNDOWN_NULLABLE ExAllocateCacheAwareRundownProtection(POOL_TYPE PoolType,
+                                                                                 ULONG PoolTag);
 void ExFreeCacheAwareRundownProtection(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);
 SIZE_T ExSizeOfRundownProtectionCacheAware(void);
 void ExInitializeRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware,
@@ -81,6 +98,11 @@ void ExReleaseRundownProtectionCacheAwareEx(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCa
 void ExWaitForRundownProtectionReleaseCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);
 void ExRundownCompletedCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);
 void ExReInitializeRundownProtectionCacheAware(PEX_RUNDOWN_REF_CACHE_AWARE RunRefCacheAware);
+
+#if defined(__clang__)
+#pragma clang assume_nonnull end
+#pragma clang diagnostic pop
+#endif
 
 #ifdef __cplusplus
 }
