@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "RundownSoak",
             dependencies: [
-                "Rundown", "RundownHarness", "RundownTestKit", "_RundownShims", "_ToolShims",
+                "Rundown", "RundownTestKit", "_RundownShims", "_ToolShims",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),

@@ -1,8 +1,7 @@
 import Rundown
-import RundownHarness
+import RundownTestKit
 import Synchronization
 import _ToolShims
-import RundownTestKit
 
 /// The real-thread platform with jitter: before every operation of the seam (each atomic word
 /// operation, each event reset, signal and sleep), a thread sometimes spins for up to about a

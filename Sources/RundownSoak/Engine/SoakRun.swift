@@ -1,10 +1,9 @@
 import Histogram
 import Rundown
-import RundownHarness
+import RundownTestKit
 import Synchronization
 import _RundownShims
 import _ToolShims
-import RundownTestKit
 
 /// One soak run: starts the owners and workers, watches them (statistics, stutter, shuffle,
 /// the watchdog, stop signals) until the time is up or something fails, then tears down and

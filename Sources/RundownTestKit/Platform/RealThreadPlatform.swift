@@ -2,7 +2,6 @@
     import Glibc
 #endif
 import Rundown
-import RundownTestKit
 import Synchronization
 import _RundownShims
 
