@@ -66,14 +66,14 @@ let package = Package(
         .target(name: "RundownHarness", dependencies: ["Rundown", "RundownTestKit", "_ToolShims", "_RundownShims"]),
         .target(name: "Rundown", dependencies: ["_RundownShims", "RundownCAPI"]),
         .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_ToolShims"]),
-        // The output-file probe and the stop signals are the soak tester's (one copy for both tools).
         .target(
             name: "RundownFuzz",
-            dependencies: ["Rundown", "RundownHarness", "RundownTestKit", "RundownSoak", "_ToolShims", "_RundownShims"]),
+            dependencies: ["Rundown", "RundownHarness", "RundownTestKit", "_ToolShims", "_RundownShims"]),
         .executableTarget(
             name: "rundown-fuzz",
             dependencies: [
-                "Rundown", "RundownHarness", "RundownFuzz",
+                // RundownSoak: the soak tester's output-file probe and writer (one copy for both tools).
+                "Rundown", "RundownHarness", "RundownFuzz", "RundownSoak",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

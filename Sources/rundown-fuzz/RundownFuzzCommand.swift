@@ -65,6 +65,16 @@ func reportingErrors(_ body: () throws -> Void) throws {
     } catch let error as ToolFailure {
         FileHandle.standardError.write(Data("ci/fuzz: \(error.description)\n".utf8))
         throw ExitCode(2)
+    } catch let error as StopRequested {
+        FileHandle.standardError.write(Data("ci/fuzz: \(error.description)\n".utf8))
+        let signal = StopSignal.current.number
+        throw ExitCode(128 + (signal == 0 ? SIGINT : signal))
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        // A file the tool could not read or write, for example: the tool could not do its work.
+        FileHandle.standardError.write(Data("ci/fuzz: \(error.localizedDescription)\n".utf8))
+        throw ExitCode(2)
     }
 }
 
@@ -349,8 +359,15 @@ extension RundownFuzzCommand {
             try reportingErrors {
                 _ = try Workspace.current()
                 let folder = Workspace.workFolder
+                guard FileManager.default.fileExists(atPath: folder) else {
+                    return show("nothing to remove: there is no \(folder)")
+                }
                 let count = (FileManager.default.enumerator(atPath: folder)?.allObjects.count) ?? 0
-                try? FileManager.default.removeItem(atPath: folder)
+                do {
+                    try FileManager.default.removeItem(atPath: folder)
+                } catch {
+                    throw ToolFailure("could not remove \(folder): \(error.localizedDescription)")
+                }
                 show("removed \(folder) (\(count) files and folders); findings/ is left as it is")
             }
         }

@@ -147,8 +147,10 @@ struct RunCommand: ParsableCommand {
                 "rundown-soak: \(problem); the run goes on, but a stop signal will end it without a summary\n")
         }
         let summary = SoakRun(configuration: soakConfiguration(), output: .standard()).run()
-        if let json, !write(summary, to: json) { throw ExitCode(74) }
-        throw ExitCode(summary.exitStatus)
+        let written = json.map { write(summary, to: $0) } ?? true
+        // The run's own verdict wins (a FAILURE or a stop must not read as a file problem);
+        // 74 only says that a successful run's summary is not where it was asked to be.
+        throw ExitCode(summary.exitStatus == 0 && !written ? 74 : summary.exitStatus)
     }
 
     /// Writes the summary (pretty, sorted keys, a final newline); false when it did not reach

@@ -12,8 +12,8 @@ struct RundownSoakCommand: ParsableCommand {
             "Endurance runs for rundown protection: many owners and workers on every CPU, for as long as you like.",
         discussion: """
             Exit status: 0 SUCCESS, 1 FAILURE, 130 when SIGINT ended the run (143 for SIGTERM), \
-            64 for bad options (refused before anything runs), 74 when an output file could not \
-            be written (it is then written to the temporary folder instead, or printed); a crash \
+            64 for bad options (refused before anything runs), 74 when a successful run's output \
+            file could not be written (it is then written to the temporary folder instead, or printed); a crash \
             (a broken variant can crash) prints FAILURE (crash) and dies of its signal. \
             Stopping: more SIGINTs or SIGTERMs within \(RunCommand.stopWindow) s of the first \
             change nothing (the summary is still printed and written); one later than that kills \

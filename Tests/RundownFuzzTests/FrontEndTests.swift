@@ -146,7 +146,7 @@ struct RecapTests {
     func clean() throws {
         let recap = CampaignRecap(
             seconds: 60, control: .none, results: try ["APISequence", "Misuse"].map { try result($0, .clean) },
-            logFolder: "findings/logs/x", workingCorpora: [])
+            logFolder: "findings/logs/x")
         #expect(recap.exitStatus(interruptedStatus: 130) == 0)
         let text = recap.lines.joined(separator: "\n")
         #expect(text.contains("1,234,567"))
@@ -161,7 +161,7 @@ struct RecapTests {
                 try result("APISequence", .clean),
                 try result("Misuse", .found(artifact: "findings/Misuse/crash-1", summary: "deadlock: x")),
             ],
-            logFolder: "findings/logs/x", workingCorpora: [])
+            logFolder: "findings/logs/x")
         #expect(recap.exitStatus(interruptedStatus: 130) == 1)
         let text = recap.lines.joined(separator: "\n")
         #expect(text.contains("replay: ci/fuzz replay Misuse findings/Misuse/crash-1 --control signal-before-zero"))
@@ -173,7 +173,7 @@ struct RecapTests {
         let recap = CampaignRecap(
             seconds: 60, control: .none,
             results: [try result("APISequence", .interrupted), try result("Misuse", .notRun)],
-            logFolder: "findings/logs/x", workingCorpora: [])
+            logFolder: "findings/logs/x")
         #expect(recap.exitStatus(interruptedStatus: 130) == 130)
         #expect(recap.lines.joined(separator: "\n").contains("Misuse NOT RUN"))
         #expect(recap.lines.joined(separator: "\n").contains("verdict: INTERRUPTED: 0 of 2 targets ran to the end"))

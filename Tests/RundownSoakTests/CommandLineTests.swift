@@ -86,6 +86,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let json = folder + "/summary.json"
         let child = try SoakExecutable(["--duration", "60", "--stats-interval", "1", "--json", json], folder: folder)
+        // A failed expectation must not leave a run going (an endless run uses every CPU).
+        defer { if child.process.isRunning { kill(child.process.processIdentifier, SIGKILL) } }
         try #require(child.waitForOutput("rundown-soak start", seconds: 30), "no start banner: \(child.stderr)")
         usleep(500_000)
         kill(child.process.processIdentifier, SIGINT)
@@ -129,6 +131,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let child = try SoakExecutable(
             ["--implementation", "leak-one-protection", "--wait-timeout", "60", "--duration", "0"], folder: folder)
+        // A failed expectation must not leave a run going (an endless run uses every CPU).
+        defer { if child.process.isRunning { kill(child.process.processIdentifier, SIGKILL) } }
         try #require(child.waitForOutput("rundown-soak start", seconds: 30))
         usleep(3_000_000)  // the leak is planted one second in
         kill(child.process.processIdentifier, SIGINT)
@@ -149,6 +153,8 @@ import Testing
         let child = try SoakExecutable(
             ["--duration", "2", "--json", doomed + "/summary.json"], folder: folder,
             environment: ["TMPDIR": folder])
+        // A failed expectation must not leave a run going (an endless run uses every CPU).
+        defer { if child.process.isRunning { kill(child.process.processIdentifier, SIGKILL) } }
         try #require(child.waitForOutput("rundown-soak start", seconds: 30))
         try FileManager.default.removeItem(atPath: doomed)
         try #require(child.waitForExit(seconds: 60))

@@ -8,7 +8,8 @@ import Foundation
 /// - `.fuzz/corpus/<Target>/`: the working corpus of a target (ignored by git): the seeds plus
 ///   every input the campaigns kept. libFuzzer writes, reduces and deletes only here.
 /// - `findings/<Target>/`: what a campaign found (libFuzzer's crash, timeout and leak files).
-/// - `findings/logs/<UTC time>/<Target>.log`: the full libFuzzer output of each campaign.
+/// - `findings/logs/<UTC time>-<command>/<target>.log`: the full output of each run of a
+///   command (a campaign's libFuzzer logs, a build's swift build logs, a check's runs).
 package struct Workspace: Sendable {
     /// The repository root, as an absolute path.
     package let root: String
@@ -31,15 +32,13 @@ package struct Workspace: Sendable {
     package func findings(_ target: FuzzTarget) -> String { "findings/\(target.name)" }
     package func optionsFile(_ target: FuzzTarget) -> String { "Corpus/\(target.corpusName).options" }
     package func dictionary(_ target: FuzzTarget) -> String { "Corpus/\(target.corpusName).dict" }
-    /// The regression inputs of the schedule controls (Interleavings format).
-    package var scheduleControls: String { "Corpus/Controls" }
     /// A real-thread input per ordering control.
     package var threadControls: String { "Corpus/ThreadsControls" }
 
     /// The ignored folder of working corpora and scratch files.
     package static let workFolder = ".fuzz"
 
-    /// A new folder for one command's logs: `findings/logs/<UTC time>` (made on first use).
+    /// A new folder for one command's logs: `findings/logs/<UTC time>-<kind>` (the caller makes it).
     package func newLogFolder(_ kind: String) -> String { "findings/logs/\(Workspace.stamp())-\(kind)" }
 
     /// A scratch folder under `.fuzz/tmp` (removed by the caller).
@@ -57,6 +56,12 @@ package struct Workspace: Sendable {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         return formatter.string(from: date)
+    }
+
+    /// The text of a log file, with any byte that is not UTF-8 replaced (a sanitizer report may
+    /// hold raw bytes; one of them must not lose the whole log); empty if it cannot be read.
+    package static func text(of path: String) -> String {
+        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 
     /// Regular files directly in `folder` (sorted); empty if the folder does not exist.

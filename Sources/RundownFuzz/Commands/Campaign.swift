@@ -33,8 +33,7 @@ package struct Campaign {
             results.append(try run(target, logs: logs, log: log))
         }
         return CampaignRecap(
-            seconds: seconds, control: control, results: results, logFolder: logs,
-            workingCorpora: targets.map { workspace.workingCorpus($0) })
+            seconds: seconds, control: control, results: results, logFolder: logs)
     }
 
     func run(_ target: FuzzTarget, logs: String, log: (String) -> Void) throws -> CampaignResult {

@@ -8,16 +8,14 @@ package struct CampaignRecap {
     package let control: RundownFault
     package let results: [CampaignResult]
     package let logFolder: String
-    package let workingCorpora: [String]
 
     package init(
-        seconds: Int, control: RundownFault, results: [CampaignResult], logFolder: String, workingCorpora: [String]
+        seconds: Int, control: RundownFault, results: [CampaignResult], logFolder: String
     ) {
         self.seconds = seconds
         self.control = control
         self.results = results
         self.logFolder = logFolder
-        self.workingCorpora = workingCorpora
     }
 
     /// 0 when every target ran clean; 1 when something was found or a target failed to run;

@@ -81,7 +81,7 @@ package struct ControlsTable {
             for column in columns {
                 var times: [Double] = []
                 for seed in 1...runs {
-                    if stop.isRequested { throw ToolFailure("interrupted; the runs so far are under \(artifacts)") }
+                    if stop.isRequested { throw StopRequested("stopped; the runs so far are under \(artifacts)") }
                     guard let seconds = try timeToFind(control, column, seed: seed, artifacts: artifacts) else { break }
                     times.append(seconds)
                 }

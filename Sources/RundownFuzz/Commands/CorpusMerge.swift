@@ -20,15 +20,17 @@ package struct CorpusMerge {
         let working = FuzzTarget.all.filter { $0.corpusName == target.corpusName }.map { workspace.workingCorpus($0) }
             .filter { FileManager.default.fileExists(atPath: $0) }
         let scratch = try workspace.scratchFolder("merge-\(target.corpusName)")
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        // Removed only when nothing in it is needed any more (see swap).
+        var keepScratch = false
+        defer { if !keepScratch { try? FileManager.default.removeItem(atPath: scratch) } }
         let fresh = "\(scratch)/merged", control = "\(scratch)/control"
         try FileManager.default.createDirectory(atPath: fresh, withIntermediateDirectories: true)
         let logFile = "\(scratch)/merge.log"
         let (termination, _) = try fuzzer.run(
             ["-merge=1", "-merge_control_file=\(control)", fresh, committed] + working, log: logFile, stop: stop)
-        if stop.isRequested { throw ToolFailure("merge of \(target.name) interrupted; \(committed) is unchanged") }
+        if stop.isRequested { throw StopRequested("merge of \(target.name) stopped; \(committed) is unchanged") }
         guard termination.succeeded else {
-            let tail = ((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5)
+            let tail = Workspace.text(of: logFile).split(separator: "\n").suffix(5)
                 .joined(separator: "\n")
             throw ToolFailure(
                 "merge of \(target.name) did not complete (\(termination.description)); \(committed) is unchanged. Last lines:\n\(tail)"
@@ -49,11 +51,43 @@ package struct CorpusMerge {
             throw ToolFailure(
                 "merge of \(target.name) would lose features (\(all) -> \(kept)); \(committed) is unchanged")
         }
-        // Swap in two renames, so that an interruption leaves either the old or the new folder.
-        let old = "\(scratch)/old"
-        try FileManager.default.moveItem(atPath: committed, toPath: old)
-        try FileManager.default.moveItem(atPath: fresh, toPath: committed)
+        // Inputs named by hand (regression inputs, not libFuzzer's content hashes) stay as they are.
+        for file in Workspace.files(in: committed)
+        where !CorpusMerge.isContentHashName((file as NSString).lastPathComponent) {
+            try FileManager.default.copyItem(atPath: file, toPath: "\(fresh)/\((file as NSString).lastPathComponent)")
+        }
+        do {
+            try swap(committed, with: fresh, old: "\(scratch)/old")
+        } catch {
+            keepScratch = true
+            throw error
+        }
         log("\(committed) now holds the merged corpus (review with git status, commit it to keep it)")
+    }
+}
+
+extension CorpusMerge {
+    /// Replaces folder `committed` by `fresh` with two renames; if the second fails, the first
+    /// is undone, so `committed` always ends up holding one whole corpus.
+    func swap(_ committed: String, with fresh: String, old: String) throws {
+        try FileManager.default.moveItem(atPath: committed, toPath: old)
+        do {
+            try FileManager.default.moveItem(atPath: fresh, toPath: committed)
+        } catch {
+            do {
+                try FileManager.default.moveItem(atPath: old, toPath: committed)
+            } catch {
+                throw ToolFailure(
+                    "could not put the merged corpus in place, nor the old one back: it is in \(old) (move it to \(committed))"
+                )
+            }
+            throw ToolFailure("could not put the merged corpus in place (\(error)); \(committed) is unchanged")
+        }
+    }
+
+    /// Whether `name` is a libFuzzer corpus name (the SHA-1 of the content, 40 hex digits).
+    static func isContentHashName(_ name: String) -> Bool {
+        name.utf8.count == 40 && name.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 }
 

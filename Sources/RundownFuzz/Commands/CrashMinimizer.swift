@@ -17,7 +17,7 @@ package struct CrashMinimizer {
     /// Attempts libFuzzer makes to shrink the input.
     static let attempts = 20_000
 
-    /// Writes `file.min`; returns its path.
+    /// Writes `file.min`; returns the line that reports the sizes.
     package func run(file: String, stop: StopSignal) throws -> String {
         guard let before = FileManager.default.contents(atPath: file) else {
             throw UsageError(
@@ -31,6 +31,7 @@ package struct CrashMinimizer {
         _ = try LibFuzzerRun(target: target, workspace: workspace, control: control).run(
             ["-minimize_crash=1", "-runs=\(CrashMinimizer.attempts)", "-exact_artifact_path=\(output)", file],
             log: "\(scratch)/minimize.log", stop: stop)
+        if stop.isRequested { throw StopRequested("stopped while minimising \(file)") }
         guard let after = FileManager.default.contents(atPath: output) else {
             throw CheckFailure(
                 "could not minimise \(file): it does not fail on \(target.name) with control \(control.rawValue) (replay it: ci/fuzz replay \(target.name) \(file))"

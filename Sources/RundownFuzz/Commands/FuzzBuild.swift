@@ -43,9 +43,9 @@ package struct FuzzBuild {
             let termination = try Subprocess.run(
                 "swift", FuzzBuild.arguments(product: target.product, sanitizer: target.sanitizer),
                 environment: ["RUNDOWN_FUZZ_TARGETS": "1"], output: .file(logFile), stop: stop)
-            if stop.isRequested { throw ToolFailure("the build was interrupted (log: \(logFile))") }
+            if stop.isRequested { throw StopRequested("the build was stopped (log: \(logFile))") }
             guard termination.succeeded else {
-                let text = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+                let text = Workspace.text(of: logFile)
                 log(text.split(separator: "\n", omittingEmptySubsequences: false).suffix(40).joined(separator: "\n"))
                 throw ToolFailure(
                     "swift build of \(target.product) with \(target.sanitizer.reportName) failed (\(termination.description)); the end of its log is above, all of it in \(logFile)"

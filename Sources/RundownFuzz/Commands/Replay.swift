@@ -78,13 +78,14 @@ package struct Replay {
         let log = "\(scratch)/replay.log"
         let (termination, output) = try fuzzer.run(
             ["-runs=\(Replay.realThreadRuns)", "-artifact_prefix=\(scratch)/", file], log: log, stop: stop)
+        if stop.isRequested { throw StopRequested("stopped while replaying \(file)") }
         if termination.succeeded {
             print(
                 "verdict: PASS: \(Replay.realThreadRuns) runs on real threads under \(target.sanitizer.reportName), no report (control \(control.rawValue))\n"
             )
             return 0
         }
-        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        let text = Workspace.text(of: log)
         // The sanitizer's or the harness's report names the operation and the logical thread.
         let report = text.split(separator: "\n", omittingEmptySubsequences: false)
             .drop {

@@ -28,7 +28,11 @@ package struct Throughput {
                     InputEncoding.operation(thread: thread, kind: random.below(8), argument: random.below(4))
                 }
             }
-            program.shuffle(using: &random)
+            // Fisher-Yates over SplitMix64, spelled out: the standard library does not promise
+            // that shuffle(using:) keeps its algorithm, and the inputs must stay the same.
+            for index in stride(from: program.count - 1, to: 0, by: -1) {
+                program.swapAt(index, random.below(index + 1))
+            }
             let schedule = (0..<30).map { _ in UInt8(random.below(256)) }
             return InputEncoding.input(
                 kind: kind, cpus: 1 + random.below(4), twoRefs: random.below(2) == 1, workers: 2, program: program,
@@ -52,6 +56,7 @@ package struct Throughput {
             ["-runs=0", "-print_final_stats=1", folder], log: "\(folder).log", stop: stop)
         defer { try? FileManager.default.removeItem(atPath: "\(folder).log") }
         let seconds = Date().timeIntervalSince(start)
+        if stop.isRequested { throw StopRequested("stopped while measuring \(target.name)") }
         guard termination.succeeded else {
             throw CheckFailure(
                 "\(target.name) failed on a generated input: \(output.findingSummary ?? termination.description)")

@@ -49,7 +49,7 @@ package struct LibFuzzerRun {
     ) {
         let termination = try Subprocess.run(
             try binary(), options.libFuzzerFlags + arguments, environment: environment, output: .file(log), stop: stop)
-        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        let text = Workspace.text(of: log)
         return (termination, LibFuzzerLog(parsing: text))
     }
 }

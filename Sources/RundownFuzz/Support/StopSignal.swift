@@ -18,6 +18,9 @@ package struct StopSignal: Sendable {
         return StopSignal()
     }
 
+    /// The process's stop state, without installing anything (for reporting after a stop).
+    package static var current: StopSignal { StopSignal() }
+
     /// Whether a stop was requested.
     package var isRequested: Bool { rundown_soak_stop_signal() != 0 }
 

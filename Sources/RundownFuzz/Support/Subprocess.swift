@@ -9,10 +9,6 @@ package enum Subprocess {
     package enum Output {
         /// Both into this file (created or truncated).
         case file(String)
-        /// Both to the tool's own standard error.
-        case inherit
-        /// Both discarded.
-        case discard
     }
 
     /// How the child ended: its exit status, or 128 + the signal that killed it (as shells say).
@@ -48,12 +44,6 @@ package enum Subprocess {
             logHandle = handle
             process.standardOutput = handle
             process.standardError = handle
-        case .inherit:
-            process.standardOutput = FileHandle.standardError
-            process.standardError = FileHandle.standardError
-        case .discard:
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
         }
         defer { try? logHandle?.close() }
         do {
@@ -88,7 +78,7 @@ package enum Subprocess {
             + "rundown-fuzz-capture-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0 ... .max))"
         defer { try? FileManager.default.removeItem(atPath: file) }
         let termination = try run(program, arguments, environment: environment, output: .file(file))
-        let output = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        let output = Workspace.text(of: file)
         return (termination, output)
     }
 }

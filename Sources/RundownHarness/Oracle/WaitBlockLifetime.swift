@@ -71,8 +71,11 @@ struct WaitBlockLifetime {
     /// access is legal. A few range compares: it runs at every seam operation.
     @inline(__always)
     func illegalOwner(of address: UInt, accessedBy thread: Int) -> Int? {
+        // A live block or the accessor's own stack first: under AddressSanitizer's fake stacks
+        // a block may lie where another thread's ended block once was.
+        if stacks[thread].contains(address) { return nil }
+        for owner in stacks.indices where published[owner].contains(address) { return nil }
         for owner in stacks.indices where owner != thread {
-            if published[owner].contains(address) { return nil }
             if stacks[owner].contains(address) || ended[owner]?.block.contains(address) == true { return owner }
         }
         return nil
