@@ -71,6 +71,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw ExitCode(128 + (signal == 0 ? SIGINT : signal))
     } catch let error as ExitCode {
         throw error
+    } catch let error as ValidationError {
+        // ArgumentParser's own usage errors (a bad --control, for one): exit 64 with its usage.
+        throw error
     } catch {
         // A file the tool could not read or write, for example: the tool could not do its work.
         FileHandle.standardError.write(Data("ci/fuzz: \(error.localizedDescription)\n".utf8))
