@@ -90,7 +90,7 @@ package enum PlainRundown<Platform: RundownPlatform> {
     ) throws(RundownMisuse) {
         // Acquiring: pairs with the waiter's releasing CAS that published the block, so the
         // block's count and event are initialised before we touch them.
-        let current = Platform.load(word, ordering: .acquiring)
+        let current = Platform.load(word, ordering: Platform.fault == .relaxedBlockLookup ? .relaxed : .acquiring)
         let released = Int(delta >> State.countShift)
         if current & State.active == 0 {
             // A cache-aware slot reset by a reinitialise since the caller looked: live again.

@@ -32,9 +32,10 @@ package enum RundownFault: String, CaseIterable, Sendable {
     /// The releaser that brings the count to one (not zero) signals the waiter.
     case signalBeforeZero = "signal-before-zero"
 
-    // Weakened memory orderings: invisible to a serialised scheduler, visible to
-    // ThreadSanitizer on real threads. A platform applies them to the orderings the algorithm
-    // asks for (see the real-thread platform of the testing engine).
+    // Weakened memory orderings: invisible to a sequentially consistent scheduler, visible to
+    // the weak-memory mode, and the first three to ThreadSanitizer on real threads. A platform
+    // applies those three to the orderings the algorithm asks for (see the testing engine's
+    // ordering controls).
 
     /// A release's CAS and its wait-block decrement without releasing order.
     case relaxedRelease = "relaxed-release"
@@ -43,11 +44,27 @@ package enum RundownFault: String, CaseIterable, Sendable {
     /// The waiter observes the final count (the event) without acquiring order.
     case relaxedWaiterObservation = "relaxed-waiter-observation"
 
+    /// A release during rundown looks the wait block up with a relaxed load where the algorithm
+    /// needs an acquiring one: it drains a block whose preparation by the waiter is not ordered
+    /// before its accesses. On x86-64 every load acquires, so real threads never show it, and
+    /// its accesses are atomic, so ThreadSanitizer has no plain race to report; only the
+    /// controlled scheduler's weak-memory mode (happens-before on the wait block) sees it.
+    case relaxedBlockLookup = "relaxed-block-lookup"
+
     /// Every deliberately broken variant (all cases but `.none`).
     package static var controls: [RundownFault] { allCases.filter { $0 != .none } }
 
-    /// Whether this control only weakens a memory ordering (only real threads can catch it).
+    /// Whether this control only weakens a memory ordering: a sequentially consistent schedule
+    /// cannot catch it; the weak-memory mode can, and real threads under ThreadSanitizer can for
+    /// those that ``racesOnRealThreads``.
     package var weakensOrdering: Bool {
+        self == .relaxedRelease || self == .relaxedAcquire || self == .relaxedWaiterObservation
+            || self == .relaxedBlockLookup
+    }
+
+    /// Whether this ordering control shows as a data race on plain memory that ThreadSanitizer
+    /// reports on x86-64 (the real-thread target's corpus has an input for each of these).
+    package var racesOnRealThreads: Bool {
         self == .relaxedRelease || self == .relaxedAcquire || self == .relaxedWaiterObservation
     }
 }

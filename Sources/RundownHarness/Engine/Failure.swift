@@ -21,6 +21,9 @@ package enum Failure: Equatable, Sendable, CustomStringConvertible {
     /// Thread `thread` accessed `owner`'s stack outside a wait block that `owner` had published
     /// and whose wait had not returned (see ``WaitBlockLifetime``).
     case waitBlockLifetime(thread: Int, owner: Int, what: String)
+    /// Weak-memory mode: two accesses to plain memory (a protected object, a wait block) that
+    /// happens-before does not order (see ``PlainMemoryOracle``).
+    case unordered(thread: Int, what: String)
 
     /// A short stable name (used in reports and tables).
     package var name: String {
@@ -33,6 +36,7 @@ package enum Failure: Equatable, Sendable, CustomStringConvertible {
         case .missedMisuse: return "missed-misuse"
         case .leak: return "leak"
         case .waitBlockLifetime: return "wait-block-lifetime"
+        case .unordered: return "unordered-access"
         }
     }
 
@@ -58,6 +62,8 @@ package enum Failure: Equatable, Sendable, CustomStringConvertible {
                 "LEAK: the harness's pool tag held \(before) before the run and \(after) after teardown (expected the same)"
         case let .waitBlockLifetime(_, _, what):
             return "WAIT-BLOCK LIFETIME: \(what)"
+        case let .unordered(_, what):
+            return "UNORDERED ACCESS (weak memory): \(what)"
         }
     }
 }

@@ -58,13 +58,35 @@ final class Scheduler {
     /// The coverage feature of the previous point (for switch pairs).
     var lastFeature: UInt32 = 0
     var feedsCounters = false
+    /// The weak-memory model of the run in progress; nil for a sequentially consistent run.
+    var memory: MemoryModel?
+    /// The one model every weak-memory run reuses (reset per run).
+    let weakMemory = MemoryModel()
+    /// Happens-before checks of plain memory (weak-memory runs only).
+    var plainMemory = PlainMemoryOracle()
+    /// What the owner had done when it opened the start gate (weak-memory runs: a worker's start).
+    var gateClock = VectorClock()
+    /// Where the choices are recorded, when someone enumerates runs.
+    var decisions: DecisionLog?
 
     /// Prepares a run of `threads` logical threads.
     func reset(
         threads: Int, body: @escaping (Int) -> Void, schedule: ScheduleBytes, cpuCount: Int, fault: RundownFault,
-        stepBound: Int, feedsCounters: Bool, onPoint: @escaping () -> Void
+        stepBound: Int, feedsCounters: Bool, readsFrom: [UInt8]? = nil, refs: Int = 0,
+        labeller: @escaping (UInt) -> LocationLabel = { _ in .variable(0) }, decisions: DecisionLog? = nil,
+        onPoint: @escaping () -> Void
     ) {
         self.body = body
+        self.decisions = decisions
+        if let readsFrom {
+            weakMemory.reset(threads: threads, readsFrom: readsFrom, labeller: labeller)
+            weakMemory.decisions = decisions
+            memory = weakMemory
+            plainMemory.reset(threads: threads, refs: refs)
+            gateClock = VectorClock()
+        } else {
+            memory = nil
+        }
         self.threadCount = threads
         self.states = Array(repeating: .runnable, count: threads)
         self.schedule = schedule
@@ -173,16 +195,28 @@ final class Scheduler {
         var runnable = 0
         for state in states where state == .runnable { runnable += 1 }
         if runnable == 0 { return nil }
+        let fallback =
+            preferring < states.count && states[preferring] == .runnable
+            ? preferring : states.firstIndex(of: .runnable)!
         guard let byte = schedule.next() else {
-            if preferring < states.count && states[preferring] == .runnable { return preferring }
-            return states.firstIndex(of: .runnable)
+            decisions?.record(
+                .schedule, arity: runnable, position: runnablePosition(of: fallback),
+                defaultPosition: runnablePosition(of: fallback))
+            return fallback
         }
         var k = Int(byte) % runnable
+        decisions?.record(
+            .schedule, arity: runnable, position: k, defaultPosition: runnablePosition(of: fallback))
         for index in states.indices where states[index] == .runnable {
             if k == 0 { return index }
             k -= 1
         }
         return nil
+    }
+
+    /// How many runnable threads come before `thread` (its option number in a choice).
+    func runnablePosition(of thread: Int) -> Int {
+        states[..<thread].filter { $0 == .runnable }.count
     }
 
     @inline(__always)
@@ -224,6 +258,13 @@ final class Scheduler {
             block(on: UInt(bitPattern: event))
             checkAccess(.waitEvent, at: UInt(bitPattern: event))
         }
+        // The observation that ends the sleep reads the newest store, as the futex's own check
+        // does (a stale read would only sleep again until it saw it); acquiring, unless the
+        // control weakens it.
+        if memory != nil {
+            let acquiring = fault.waiterObservation != .relaxed
+            modelLoad(UInt(bitPattern: event), current: 1, acquiring: acquiring, newestOnly: true, kind: .waitEvent)
+        }
     }
 
     /// Fails the run if the calling thread may not touch `address` now (another thread's stack
@@ -256,6 +297,10 @@ final class Scheduler {
         while states.indices.contains(where: { $0 != me && states[$0] != .finished }) {
             block(on: Scheduler.joinKey)
         }
+        // A join orders everything the joined threads did before what the joiner does next.
+        if let memory {
+            for other in states.indices where other != me { memory.synchronise(me, with: memory.clocks[other]) }
+        }
     }
 
     /// The key a joining thread is blocked on (no event has this address).
@@ -269,11 +314,17 @@ final class Scheduler {
     /// Blocks the calling thread until ``openGate()``.
     func awaitGate() {
         while !gateOpen { block(on: Scheduler.gateKey) }
+        // A thread's start orders what its creator did before it.
+        memory?.synchronise(current, with: gateClock)
     }
 
     /// Lets every thread waiting in ``awaitGate()`` run.
     func openGate() {
         gateOpen = true
+        if let memory {
+            memory.tick(current)
+            gateClock = memory.clocks[current]
+        }
         for index in states.indices where states[index] == .blocked(Scheduler.gateKey) {
             states[index] = .runnable
         }
@@ -283,7 +334,10 @@ final class Scheduler {
     func signalEvent(_ event: RundownEventWord) {
         point(.signalEvent, word: .event)
         checkAccess(.signalEvent, at: UInt(bitPattern: event))
-        event.pointee.store(1, ordering: .releasing)
+        let previous = UInt(event.pointee.load(ordering: .relaxed))
+        if modelStore(UInt(bitPattern: event), previous: previous, value: 1, releasing: true, kind: .signalEvent) {
+            event.pointee.store(1, ordering: .releasing)
+        }
         let key = UInt(bitPattern: event)
         for index in states.indices where states[index] == .blocked(key) {
             states[index] = .runnable
@@ -294,7 +348,9 @@ final class Scheduler {
     /// The CPU slot the schedule places the calling thread on.
     func chooseCPU() -> UInt32 {
         point(.currentCPU, word: .event)
-        let cpu = schedule.next().map { Int($0) % cpuCount } ?? current % cpuCount
+        let byte = schedule.next()
+        let cpu = byte.map { Int($0) % cpuCount } ?? current % cpuCount
+        decisions?.record(.schedule, arity: cpuCount, position: cpu, defaultPosition: current % cpuCount)
         trace.append(.cpu(thread: current, cpu: cpu))
         return UInt32(cpu)
     }

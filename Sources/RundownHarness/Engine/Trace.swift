@@ -22,6 +22,13 @@ package enum TraceEvent: Equatable, Sendable {
     case finished(thread: Int)
     /// The library reported a misuse on thread `thread`.
     case misuse(thread: Int, RundownMisuse)
+    /// Weak-memory mode: thread `thread` read `location` from thread `from`'s store number
+    /// `store` (-1 and 0: the value the location held before the run), `behind` stores older
+    /// than the newest; `synchronised` when the read acquired a release (its clock joined).
+    case read(thread: Int, location: LocationLabel, from: Int, store: Int, behind: Int, synchronised: Bool)
+    /// Weak-memory mode: thread `thread`'s store of `value` to `location` took its place behind
+    /// a newer store in the modification order (memory keeps the newer value).
+    case placed(thread: Int, location: LocationLabel, value: UInt)
 }
 
 /// Renders a trace with one column per logical thread and each event on its own line.
@@ -40,7 +47,12 @@ package enum TraceRenderer {
             let (thread, text) = cell(event)
             var line = String(step).leftPadded(to: 4) + "  "
             for column in 0..<threads {
-                line += column == thread ? pad(text) : pad(column == thread ? "" : "")
+                // A read's account is long: it runs on into the (empty) columns to its right.
+                if event.isLongAccount, column == thread {
+                    line += text
+                    break
+                }
+                line += column == thread ? pad(text) : pad("")
             }
             lines.append(line.trimmingTrailingSpaces())
         }
@@ -59,12 +71,31 @@ package enum TraceRenderer {
         case let .woken(thread, by): return (thread, "  woken by T\(by)")
         case let .finished(thread): return (thread, "= finished")
         case let .misuse(thread, misuse): return (thread, "! misuse: \(misuse)")
+        case let .read(thread, location, from, store, behind, synchronised):
+            let source = from < 0 ? "the initial value" : "T\(from)'s store #\(store)"
+            let age = behind == 0 ? "newest" : "\(behind) behind newest"
+            return (thread, "    reads \(location) from \(source), \(age)" + (synchronised ? "; synchronises" : ""))
+        case let .placed(thread, location, value):
+            return (
+                thread,
+                "    stores 0x\(String(value, radix: 16)) to \(location) behind a newer store (memory keeps the newer)"
+            )
         }
     }
 
     static func pad(_ text: String) -> String {
         let clipped = text.count > width - 1 ? String(text.prefix(width - 2)) + "~" : text
         return clipped + String(repeating: " ", count: width - clipped.count)
+    }
+}
+
+extension TraceEvent {
+    /// A weak-memory account, too long for a column.
+    var isLongAccount: Bool {
+        switch self {
+        case .read, .placed: return true
+        default: return false
+        }
     }
 }
 

@@ -59,6 +59,13 @@ struct WaitBlockLifetime {
         published[thread] = Span(low: low, size: Self.blockSize)
     }
 
+    /// The thread whose live (published) wait block holds `address`, if any.
+    @inline(__always)
+    func publishedOwner(of address: UInt) -> Int? {
+        for owner in published.indices where published[owner].contains(address) { return owner }
+        return nil
+    }
+
     /// `thread`'s wait call returned at trace step `step`: its block is dead from now on.
     mutating func waitReturned(by thread: Int, step: Int) {
         if published[thread].size != 0, let call = calls[thread] {

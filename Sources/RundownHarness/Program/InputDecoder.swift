@@ -2,7 +2,7 @@
 ///
 /// Layout (format version 1):
 ///
-///     byte 0      format version, must be 1
+///     byte 0      format version: 1, or 2 for the weak-memory target (below)
 ///     byte 1      options: bits 0-1 ref kind (0 plain, 1 cache-aware allocated, 2 cache-aware in
 ///                 caller memory; 3 is rejected), bits 2-3 CPU slots - 1, bit 4 two refs,
 ///                 bits 5-7 reserved (must be 0)
@@ -12,9 +12,22 @@
 ///     4+L ...     schedule bytes: one per scheduling decision; when they run out, the running
 ///                 thread keeps running and a CPU lookup answers thread index mod CPUs
 ///
-/// The program section and the schedule never share a byte, so mutating one leaves the other's
-/// meaning alone. Every byte string either decodes or is rejected; nothing in it can crash the
-/// decoder. Programs for the contract-obeying modes obey the contract by construction.
+/// Format version 2 (weak-memory target only) adds the reads-from stream:
+///
+///     byte 4      length R of the reads-from section
+///     5 ..< 5+L   program bytes
+///     5+L ..< 5+L+R   reads-from bytes: one per load that has a choice (byte mod choices =
+///                 how many stores older than the newest it reads); when they run out, every
+///                 load reads the newest store
+///     5+L+R ...   schedule bytes
+///
+/// A version-1 input on the weak-memory target has an empty reads-from stream: every load reads
+/// the newest store, the sequentially consistent behaviour, with happens-before still checked.
+///
+/// The program section, the reads-from stream and the schedule never share a byte, so mutating
+/// one leaves the others' meaning alone. Every byte string either decodes or is rejected; nothing
+/// in it can crash the decoder. Programs for the contract-obeying modes obey the contract by
+/// construction.
 ///
 /// No program can hang by itself: a wait that could close a wait cycle (see ``WaitForGraph``:
 /// distinct threads, each stopped at a wait, each waiting on a ref the next one may hold there)
@@ -32,23 +45,31 @@ package struct InputDecoder {
         case interleavings
         /// Programs that break the contract on purpose.
         case misuse
+        /// The interleavings programs under the weak-memory model (format version 2).
+        case weakMemory
 
         var maxWorkers: Int {
             switch self {
             case .apiSequence: return 0
-            case .interleavings: return 4
+            case .interleavings, .weakMemory: return 4
             case .misuse: return 2
             }
         }
+
+        /// Whether runs in this mode explore weak memory (and read the reads-from stream).
+        package var isWeakMemory: Bool { self == .weakMemory }
     }
 
     package static let formatVersion: UInt8 = 1
+    /// The format with a reads-from stream (the weak-memory target).
+    package static let weakMemoryFormatVersion: UInt8 = 2
     /// Operations per logical thread, beyond which program bytes are ignored.
     package static let maxOperationsPerThread = 12
 
     package enum Rejection: Error, Equatable, CustomStringConvertible {
         case tooShort
         case unknownVersion(UInt8)
+        case readsFromNotAllowed
         case reservedBitsSet(byte: Int)
         case unknownRefKind
         case tooManyWorkers(Int, max: Int)
@@ -57,7 +78,12 @@ package struct InputDecoder {
         package var description: String {
             switch self {
             case .tooShort: return "fewer than 4 header bytes"
-            case let .unknownVersion(v): return "format version \(v) (expected \(InputDecoder.formatVersion))"
+            case let .unknownVersion(v):
+                return
+                    "format version \(v) (expected \(InputDecoder.formatVersion), or \(InputDecoder.weakMemoryFormatVersion) for weakMemory)"
+            case .readsFromNotAllowed:
+                return
+                    "format version \(InputDecoder.weakMemoryFormatVersion) (a reads-from stream) is for the weakMemory decoder only"
             case let .reservedBitsSet(byte): return "reserved bits set in header byte \(byte)"
             case .unknownRefKind: return "ref kind 3 is not defined"
             case let .tooManyWorkers(n, max): return "\(n) workers (this target allows \(max))"
@@ -69,10 +95,31 @@ package struct InputDecoder {
     package let mode: Mode
     package init(mode: Mode) { self.mode = mode }
 
+    /// An input, decoded.
+    package struct Decoded: Sendable {
+        package var program: Program
+        /// One byte per scheduling decision.
+        package var schedule: [UInt8]
+        /// One byte per weak-memory load with a choice; nil outside the weak-memory mode.
+        package var readsFrom: [UInt8]?
+    }
+
     /// Decodes `bytes` into a program and its schedule bytes.
     package func decode(_ bytes: [UInt8]) throws(Rejection) -> (Program, [UInt8]) {
+        let decoded = try decodeInput(bytes)
+        return (decoded.program, decoded.schedule)
+    }
+
+    /// Decodes `bytes` into a program, its schedule and (weak-memory mode) its reads-from stream.
+    package func decodeInput(_ bytes: [UInt8]) throws(Rejection) -> Decoded {
         guard bytes.count >= 4 else { throw .tooShort }
-        guard bytes[0] == InputDecoder.formatVersion else { throw .unknownVersion(bytes[0]) }
+        let version = bytes[0]
+        guard version == InputDecoder.formatVersion || version == InputDecoder.weakMemoryFormatVersion else {
+            throw .unknownVersion(version)
+        }
+        let hasReadsFrom = version == InputDecoder.weakMemoryFormatVersion
+        guard !hasReadsFrom || mode.isWeakMemory else { throw .readsFromNotAllowed }
+        guard !hasReadsFrom || bytes.count >= 5 else { throw .tooShort }
         let options = bytes[1]
         guard options & 0xE0 == 0 else { throw .reservedBitsSet(byte: 1) }
         guard let kind = Program.RefKind(rawValue: options & 3) else { throw .unknownRefKind }
@@ -82,16 +129,19 @@ package struct InputDecoder {
         guard workers <= mode.maxWorkers else { throw .tooManyWorkers(workers, max: mode.maxWorkers) }
         let failing = Int(bytes[2] >> 3)
         guard failing == 0 || mode == .apiSequence else { throw .failureInjectionNotAllowed }
-        let length = min(Int(bytes[3]), bytes.count - 4)
-        let programBytes = bytes[4..<4 + length]
-        let schedule = Array(bytes[(4 + length)...])
+        let start = hasReadsFrom ? 5 : 4
+        let length = min(Int(bytes[3]), bytes.count - start)
+        let programBytes = bytes[start..<start + length]
+        let readsFromLength = hasReadsFrom ? min(Int(bytes[4]), bytes.count - start - length) : 0
+        let readsFrom = Array(bytes[(start + length)..<(start + length + readsFromLength)])
+        let schedule = Array(bytes[(start + length + readsFromLength)...])
 
         var builder = Builder(mode: mode, kind: kind, refCount: refCount, threads: 1 + workers)
         for byte in programBytes { builder.add(byte) }
         let program = Program(
             refKind: kind, cpus: cpus, refCount: refCount, threads: builder.finish(),
             failingAllocation: failing == 0 ? nil : failing)
-        return (program, schedule)
+        return Decoded(program: program, schedule: schedule, readsFrom: mode.isWeakMemory ? readsFrom : nil)
     }
 
     /// Builds each thread's operation list from program bytes, keeping the contract (or, for
@@ -131,7 +181,7 @@ package struct InputDecoder {
             switch mode {
             case .misuse: addMisuse(thread: thread, kind: kind, ref: ref, count: count, argument: argument)
             case .apiSequence: addSequential(kind: kind, ref: ref, count: count)
-            case .interleavings:
+            case .interleavings, .weakMemory:
                 if thread == 0 {
                     addOwner(kind: kind, ref: ref)
                 } else {

@@ -94,16 +94,18 @@ package enum Harness {
     private static func runAlone(
         _ bytes: [UInt8], mode: InputDecoder.Mode, fault: RundownFault, feedsCounters: Bool, stepBound: Int
     ) -> Outcome {
-        let decoded: (Program, [UInt8])
+        let decoded: InputDecoder.Decoded
         do {
-            decoded = try InputDecoder(mode: mode).decode(bytes)
+            decoded = try InputDecoder(mode: mode).decodeInput(bytes)
         } catch {
             return .rejected(error)
         }
-        let (program, schedule) = decoded
+        let program = decoded.program
         let runner = Runner.shared
         runner.reset(program: program, mode: mode)
-        let result = runner.run(schedule: schedule, fault: fault, feedsCounters: feedsCounters, stepBound: stepBound)
+        let result = runner.run(
+            schedule: decoded.schedule, readsFrom: decoded.readsFrom, fault: fault, feedsCounters: feedsCounters,
+            stepBound: stepBound)
         if let failure = result.failure {
             return .failed(program: program, trace: result.trace, failure: failure)
         }
@@ -130,6 +132,10 @@ package enum Harness {
         case .misuse:
             return
                 "every misuse the program committed was reported by the checked mode exactly as the reference model predicts, and nothing else was"
+        case .weakMemory:
+            return
+                "the reference model agreed with every result, the invariants held at every scheduling point, every use of a protected object"
+                + " or a wait block was ordered by happens-before after its creation and before its end, and every allocation was freed"
         case .apiSequence, .interleavings:
             return
                 "the reference model agreed with every result, the invariants held at every scheduling point, no thread touched an object after"

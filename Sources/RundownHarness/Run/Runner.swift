@@ -67,9 +67,11 @@ package final class Runner {
         package var steps: Int
     }
 
-    /// Runs the program with `schedule`, the library switched to `fault`.
+    /// Runs the program with `schedule`, the library switched to `fault`; with a reads-from
+    /// stream (even an empty one) under the weak-memory model. `decisions` records every choice.
     package func run(
-        schedule: [UInt8], fault: RundownFault, feedsCounters: Bool = true, stepBound: Int = Runner.stepBound
+        schedule: [UInt8], readsFrom: [UInt8]? = nil, fault: RundownFault, feedsCounters: Bool = true,
+        stepBound: Int = Runner.stepBound, decisions: DecisionLog? = nil
     ) -> RunOutcome {
         if let failing = program.failingAllocation {
             RundownPool.injectFailures(.nth(failing), tag: Runner.tag)
@@ -84,7 +86,8 @@ package final class Runner {
         scheduler.reset(
             threads: program.threads.count, body: { Runner.current!.runThread($0) }, schedule: ScheduleBytes(schedule),
             cpuCount: program.cpus, fault: fault, stepBound: stepBound, feedsCounters: feedsCounters,
-            onPoint: { Runner.current!.checkInvariants() })
+            readsFrom: readsFrom, refs: program.refCount, labeller: { Runner.current!.label(of: $0) },
+            decisions: decisions, onPoint: { Runner.current!.checkInvariants() })
         Runner.current = self
         scheduler.run()
         var failure = scheduler.failure
@@ -230,10 +233,12 @@ package final class Runner {
         object[0] = 1000 + handles[r].generation
         handles[r].object = object
         models[r].objectAlive = true
+        scheduler.plainCreated(.object(ref: r), what: "initialised {}")
     }
 
     func freeObject(_ r: Int) {
         guard let object = handles[r].object else { return }
+        scheduler.plainEnded(.object(ref: r), what: "freed {}")
         object.deallocate()
         handles[r].object = nil
         models[r].objectAlive = false
@@ -253,7 +258,11 @@ package final class Runner {
             holds[thread][r] += count
             models[r].outstanding += count
         } else {
-            if phase == .live {
+            // Weak memory: a load may read a store from before the ref was reinitialised (no
+            // release/acquire orders the two), and an acquire that sees the ref closed then fails
+            // rightly: it takes effect before the reinitialise. Only a fresh read is judged.
+            let readStale = scheduler.memory?.lastReadWasStale[thread] ?? false
+            if phase == .live && !readStale {
                 fail(
                     thread,
                     "acquire r\(r) x\(count) failed, expected it to succeed: the ref is live (no wait has started, "
@@ -286,15 +295,17 @@ package final class Runner {
             fail(thread, "r\(r)'s object holds \(object[0]), expected generation \(1000 + handles[r].generation)")
         }
         object[1 + thread] += 1
+        scheduler.plainUsed(.object(ref: r), what: "touched {}")
     }
 
     func wait(_ r: Int, thread: Int) {
         let ref = handles[r].ref!
         let before = models[r].phase
         if before == .live { models[r].phase = .waiting }
+        scheduler.waitStarts()
         Ref.waitForRelease(program.refKind, ref)
         // The block on this thread's stack is dead from here on (the end event is the next in the trace).
-        scheduler.lifetime.waitReturned(by: thread, step: scheduler.trace.count)
+        scheduler.waitEnded()
         let outstanding = models[r].outstanding
         if outstanding != 0 {
             fail(
@@ -405,6 +416,28 @@ package final class Runner {
                         + " (each must be exactly 1)")
             }
         }
+    }
+
+    /// The name of the atomic location at `address`: a ref's word or slot, a wait block's field.
+    func label(of address: UInt) -> LocationLabel {
+        for r in handles.indices {
+            guard let ref = handles[r].ref else { continue }
+            if program.refKind == .plain {
+                if UInt(bitPattern: ref) == address { return .word(ref: r) }
+            } else {
+                let layout = CacheAwareLayout(header: ref)
+                for slot in 0..<layout.count where UInt(bitPattern: layout.slot(slot)) == address {
+                    return .slot(ref: r, slot: slot)
+                }
+            }
+        }
+        for (owner, stack) in scheduler.lifetime.stacks.enumerated() where stack.contains(address) {
+            // A block's count comes first, its event one word later (see WaitBlock).
+            let published = scheduler.lifetime.published[owner]
+            return published.size != 0 && address != published.low
+                ? .blockEvent(owner: owner) : .blockCount(owner: owner)
+        }
+        return .variable(0)
     }
 
     /// Frees whatever the run left behind (an abandoned run may leave refs mid-way).

@@ -6,10 +6,8 @@ import Synchronization
 import _RundownShims
 
 /// The platform seam on real OS threads: the production platform, except that an ordering
-/// control (``RundownFault/weakensOrdering``) weakens the orderings the algorithm asks for.
-/// The algorithm asks for each ordering at distinct places (acquiring success only on the
-/// acquire CAS, releasing success only on a live release CAS), which is what lets this
-/// platform weaken one without touching the others.
+/// control (``RundownFault/weakensOrdering``) weakens the orderings the algorithm asks for
+/// (see ``RundownFault/weakened(_:for:)``).
 ///
 /// Unchecked: the checked mode's lock would order the threads and hide exactly the missing
 /// orderings this platform exists to expose.
@@ -21,22 +19,16 @@ package enum RealThreadPlatform: ForwardingPlatform {
 
     package static var isChecked: Bool { false }
 
-    /// The weakened orderings: a release CAS that is relaxed, an acquire CAS that is relaxed, a
-    /// wait-block decrement that keeps only its acquiring half.
+    /// The orderings an ordering control weakens (``RundownFault/weakened(_:for:)``).
     package static func updateOrdering(_ ordering: AtomicUpdateOrdering, for operation: SeamOperation)
         -> AtomicUpdateOrdering
     {
-        switch (operation, fault) {
-        case (.compareExchange, .relaxedRelease) where ordering == .releasing: .relaxed
-        case (.compareExchange, .relaxedAcquire) where ordering == .acquiring: .relaxed
-        case (.wrappingAdd, .relaxedRelease) where ordering == .acquiringAndReleasing: .acquiring
-        default: ordering
-        }
+        fault.weakened(ordering, for: operation)
     }
 
     /// The waiter's observation of the event, relaxed under its control.
     package static func waitForEvent(_ event: RundownEventWord) {
-        guard fault == .relaxedWaiterObservation else { return SystemPlatform.waitForEvent(event) }
+        guard fault.waiterObservation == .relaxed else { return SystemPlatform.waitForEvent(event) }
         let futexWord = UnsafeMutableRawPointer(event).assumingMemoryBound(to: UInt32.self)
         while event.pointee.load(ordering: .relaxed) == 0 {
             // As in SystemPlatform: every answer leads back to the check (other failures stop the process).
