@@ -263,9 +263,11 @@ extension RundownFuzzCommand {
                     RundownFault.controls.map {
                         [
                             "  " + $0.rawValue,
-                            $0.weakensOrdering
-                                ? "weakens an ordering: only real threads under TSan see it"
-                                : "breaks the schedule logic",
+                            !$0.weakensOrdering
+                                ? "breaks the schedule logic"
+                                : $0.racesOnRealThreads
+                                    ? "weakens an ordering: WeakMemory and real threads under TSan see it"
+                                    : "weakens an ordering: only WeakMemory sees it",
                         ]
                     }
                 ).joined(separator: "\n"))

@@ -53,6 +53,45 @@ struct CorpusTests {
     }
 }
 
+/// Corpus/WeakMemoryControls/<control>: a weak-memory input for each ordering control, on which
+/// that control fails (an unordered access, found with no sanitizer on this x86-64 machine) and
+/// the real implementation passes, with the same trace twice.
+@Suite("weak-memory controls")
+struct WeakMemoryControlTests {
+    @Test(
+        "each ordering control is caught by its weak-memory input, deterministically, and the real implementation passes it"
+    )
+    func controls() throws {
+        let inputs = files(under: "Corpus/WeakMemoryControls")
+        let covered = Set(inputs.compactMap { RundownFault(rawValue: $0.lastPathComponent) })
+        let orderingControls = Set(RundownFault.controls.filter(\.weakensOrdering))
+        #expect(
+            covered == orderingControls, "missing inputs for \(orderingControls.subtracting(covered).map(\.rawValue))")
+        for file in inputs {
+            guard let fault = RundownFault(rawValue: file.lastPathComponent) else {
+                Issue.record("Corpus/WeakMemoryControls/\(file.lastPathComponent) is not named after a control")
+                continue
+            }
+            let bytes = [UInt8](try Data(contentsOf: file))
+            let broken = Harness.run(bytes, mode: .weakMemory, fault: fault, feedsCounters: false)
+            let again = Harness.run(bytes, mode: .weakMemory, fault: fault, feedsCounters: false)
+            guard case .unordered? = broken.failure else {
+                Issue.record(
+                    "\(fault.rawValue) is no longer caught as an unordered access: \(Harness.report(broken, mode: .weakMemory, fault: fault))"
+                )
+                continue
+            }
+            #expect(
+                broken.trace == again.trace && broken.failure == again.failure, "\(fault.rawValue) replayed differently"
+            )
+            let real = Harness.run(bytes, mode: .weakMemory, feedsCounters: false)
+            #expect(
+                real.failure == nil,
+                "\(file.lastPathComponent): \(Harness.report(real, mode: .weakMemory, fault: .none))")
+        }
+    }
+}
+
 /// The real-thread target: every input of Corpus/Threads decodes to the same decisions twice
 /// (program, placements, delays) and runs to the end on real threads against the real
 /// implementation (the sanitizer builds of ci/sanitizers and ci/fuzz judge the run itself).
@@ -81,13 +120,14 @@ struct ThreadCorpusTests {
     func orderingControls() throws {
         let inputs = files(under: "Corpus/ThreadsControls")
         let covered = Set(inputs.compactMap { RundownFault(rawValue: $0.lastPathComponent) })
-        let orderingControls = Set(RundownFault.controls.filter(\.weakensOrdering))
+        let orderingControls = Set(RundownFault.controls.filter(\.racesOnRealThreads))
         #expect(
             covered == orderingControls, "missing inputs for \(orderingControls.subtracting(covered).map(\.rawValue))")
         for file in inputs {
             #expect(
-                RundownFault(rawValue: file.lastPathComponent)?.weakensOrdering == true,
-                "Corpus/ThreadsControls/\(file.lastPathComponent) is not named after an ordering control")
+                RundownFault(rawValue: file.lastPathComponent)?.racesOnRealThreads == true,
+                "Corpus/ThreadsControls/\(file.lastPathComponent) is not named after an ordering control ThreadSanitizer sees"
+            )
             let (program, plan) = try Harness.decodeThreads([UInt8](try Data(contentsOf: file)))
             let problem = ThreadRunner(program: program, plan: plan).run(fault: .none)
             #expect(problem == nil, "\(file.lastPathComponent): \(problem ?? "")")

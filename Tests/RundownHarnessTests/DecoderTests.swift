@@ -13,7 +13,8 @@ struct DecoderTests {
         }
         #expect(rejection([]) == .tooShort)
         #expect(rejection([1, 0, 1]) == .tooShort)
-        #expect(rejection([2, 0, 1, 0]) == .unknownVersion(2))
+        #expect(rejection([2, 0, 1, 0, 0]) == .readsFromNotAllowed)
+        #expect(rejection([3, 0, 1, 0]) == .unknownVersion(3))
         #expect(rejection([1, 0x20, 1, 0]) == .reservedBitsSet(byte: 1))
         #expect(rejection([1, 0x80, 1, 0]) == .reservedBitsSet(byte: 1))
         #expect(rejection([1, 3, 1, 0]) == .unknownRefKind)

@@ -8,6 +8,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 /// The fuzz targets and the decoder mode each one uses.
 let targetModes: [(name: String, mode: InputDecoder.Mode)] = [
     ("APISequence", .apiSequence), ("Interleavings", .interleavings), ("Misuse", .misuse),
+    ("WeakMemory", .weakMemory),
 ]
 
 /// Every regular file under `folder` (relative to the repository root), sorted.

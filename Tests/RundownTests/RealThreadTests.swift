@@ -22,8 +22,11 @@ struct RealThreadTests {
         for cycle in 0..<6 {
             if cycle > 0 { box.ref.reinitialize() }
             let object = run.publishObject(cycle: cycle)
+            let usesBefore = run.uses.load(ordering: .relaxed)
             run.startWorkers()
             usleep(15_000)
+            // On a loaded machine the workers may not have run yet: give them up to 5 s to start.
+            for _ in 0..<5_000 where run.uses.load(ordering: .relaxed) == usesBefore { usleep(1_000) }
             box.ref.waitForRelease()
             // Nobody may use the object from here on: read the tallies, then free it at once.
             let touches = run.tallies(of: object)
@@ -94,6 +97,8 @@ final class HandOffRun: @unchecked Sendable {
     let tokens = PthreadLocked<[Token]>([])
     let crossThreadReleases = Atomic<Int>(0)
     let crossCPUReleases = Atomic<Int>(0)
+    /// Object uses so far (the test waits for the workers' first ones before it runs down).
+    let uses = Atomic<Int>(0)
     private var threads: [SpawnedThread] = []
 
     init(ref: any RundownProtection, workers: Int) {
@@ -141,6 +146,7 @@ final class HandOffRun: @unchecked Sendable {
                     let object = UnsafeMutablePointer<Int>(bitPattern: objectAddress.load(ordering: .acquiring))!
                     precondition(object[0] >= 1000, "the object was not initialised or was freed")
                     object[1 + me] += 1
+                    uses.wrappingAdd(1, ordering: .relaxed)
                     let token = Token(acquirer: me, cpu: rundown_current_cpu(), count: count)
                     tokens.withLock { $0.append(token) }
                 } else {

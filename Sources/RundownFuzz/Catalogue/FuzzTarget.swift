@@ -95,6 +95,9 @@ package struct FuzzTarget: Sendable, Hashable, CustomStringConvertible {
             name: "Interleavings", product: "Interleavings", sanitizer: .address, engine: .controlled(.interleavings),
             summary: "owner + up to 4 workers under the controlled scheduler; model, invariants, object lifetime"),
         FuzzTarget(
+            name: "WeakMemory", product: "WeakMemory", sanitizer: .address, engine: .controlled(.weakMemory),
+            summary: "the Interleavings programs under the C11 memory model: stale reads, happens-before checks"),
+        FuzzTarget(
             name: "Misuse", product: "Misuse", sanitizer: .address, engine: .controlled(.misuse),
             summary: "programs that break the contract on purpose; the checked mode must name each misuse"),
         FuzzTarget(

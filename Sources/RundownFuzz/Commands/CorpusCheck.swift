@@ -59,7 +59,8 @@ package struct CorpusCheck {
     func checkThreadControls(_ target: FuzzTarget, logs: String, log: (String) -> Void) throws {
         for file in Workspace.files(in: workspace.threadControls) {
             let name = (file as NSString).lastPathComponent
-            guard let fault = RundownFault.controls.first(where: { $0.rawValue == name && $0.weakensOrdering }) else {
+            guard let fault = RundownFault.controls.first(where: { $0.rawValue == name && $0.racesOnRealThreads })
+            else {
                 throw CheckFailure("\(file) is not named after an ordering control")
             }
             let scratch = try workspace.scratchFolder("thread-control")

@@ -68,6 +68,8 @@ final class Scheduler {
     var gateClock = VectorClock()
     /// Where the choices are recorded, when someone enumerates runs.
     var decisions: DecisionLog?
+    /// The trace step of each thread's latest scheduling point (findings name their accesses by it).
+    var pointSteps: [Int] = []
 
     /// Prepares a run of `threads` logical threads.
     func reset(
@@ -96,6 +98,7 @@ final class Scheduler {
         self.feedsCounters = feedsCounters
         self.onPoint = onPoint
         self.current = -1
+        self.pointSteps = Array(repeating: 0, count: threads)
         self.steps = 0
         self.failure = nil
         self.gateOpen = false
@@ -235,6 +238,7 @@ final class Scheduler {
         onPoint()
         let me = current
         let next = choose(preferring: me) ?? me
+        pointSteps[me] = trace.count
         trace.append(.point(thread: me, kind: kind, word: word, next: next))
         if feedsCounters {
             let feature = UInt32(kind.rawValue) &* 8 &+ UInt32(word.rawValue)

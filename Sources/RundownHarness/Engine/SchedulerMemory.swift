@@ -52,7 +52,7 @@ extension Scheduler {
         trace.append(
             .read(
                 thread: current, location: read.label, from: read.store.thread, store: read.store.serial,
-                behind: read.behind, synchronised: read.synchronised))
+                behind: read.behind, acquiring: acquiring, synchronised: read.synchronised))
         guard feedsCounters else { return }
         var feature = read.label.featureClass &* 16 &+ UInt32(kind.rawValue)
         feature = feature &* 2 &+ (acquiring ? 1 : 0)
@@ -70,8 +70,8 @@ extension Scheduler {
         let field = address == lifetime.published[owner].low ? "count" : "event"
         let article = "aeiou".contains(kind.description.first!) ? "an" : "a"
         let use = PlainMemoryOracle.Event(
-            thread: current, epoch: memory.clocks[current][current], step: trace.count, call: lifetime.calls[current],
-            what: "did \(article) \(kind) on the \(field) of {}")
+            thread: current, epoch: memory.clocks[current][current], step: pointSteps[current],
+            call: lifetime.calls[current], what: "did \(article) \(kind) on the \(field) of {}")
         if let failure = plainMemory.use(.waitBlock(owner: owner), use, clock: memory.clocks[current]) {
             fail(failure)
         }
@@ -83,7 +83,7 @@ extension Scheduler {
         plainMemory.begin(
             .waitBlock(owner: current),
             PlainMemoryOracle.Event(
-                thread: current, epoch: memory.clocks[current][current], step: trace.count,
+                thread: current, epoch: memory.clocks[current][current], step: pointSteps[current],
                 call: lifetime.calls[current], what: "published {}"),
             threads: threadCount)
     }
@@ -102,37 +102,46 @@ extension Scheduler {
         lifetime.waitReturned(by: current, step: trace.count)
         guard let memory else { return }
         let end = PlainMemoryOracle.Event(
-            thread: current, epoch: memory.tick(current), step: trace.count, call: lifetime.calls[current],
+            thread: current, epoch: memory.tick(current), step: trace.count - 1, call: lifetime.calls[current],
             what: "returned from its wait, which ends {}")
         if let failure = plainMemory.end(.waitBlock(owner: current), end, clock: memory.clocks[current]) {
             fail(failure)
         }
     }
 
-    /// The running thread creates (`.object`) region `region` of plain memory.
-    func plainCreated(_ region: PlainMemoryOracle.Region, what: String) {
+    /// The running thread initialises ref `ref`'s protected object (a new region of plain memory).
+    func objectInitialised(ref: Int) {
         guard let memory else { return }
+        let step = noteObject(ref, .initialise)
         plainMemory.begin(
-            region,
+            .object(ref: ref),
             PlainMemoryOracle.Event(
-                thread: current, epoch: memory.tick(current), step: trace.count, call: lifetime.calls[current],
-                what: what),
+                thread: current, epoch: memory.tick(current), step: step, call: lifetime.calls[current],
+                what: "initialised {}"),
             threads: threadCount)
     }
 
-    /// The running thread uses region `region`: it must be ordered after the creation.
-    func plainUsed(_ region: PlainMemoryOracle.Region, what: String) {
+    /// The running thread touches ref `ref`'s object: ordered after its initialisation?
+    func objectTouched(ref: Int) {
         guard let memory else { return }
         let use = PlainMemoryOracle.Event(
-            thread: current, epoch: memory.tick(current), step: trace.count, call: lifetime.calls[current], what: what)
-        if let failure = plainMemory.use(region, use, clock: memory.clocks[current]) { fail(failure) }
+            thread: current, epoch: memory.tick(current), step: noteObject(ref, .touch),
+            call: lifetime.calls[current], what: "touched {}")
+        if let failure = plainMemory.use(.object(ref: ref), use, clock: memory.clocks[current]) { fail(failure) }
     }
 
-    /// The running thread ends region `region`: every use must be ordered before now.
-    func plainEnded(_ region: PlainMemoryOracle.Region, what: String) {
+    /// The running thread frees ref `ref`'s object: every touch ordered before now?
+    func objectFreed(ref: Int) {
         guard let memory else { return }
         let end = PlainMemoryOracle.Event(
-            thread: current, epoch: memory.tick(current), step: trace.count, call: lifetime.calls[current], what: what)
-        if let failure = plainMemory.end(region, end, clock: memory.clocks[current]) { fail(failure) }
+            thread: current, epoch: memory.tick(current), step: noteObject(ref, .free),
+            call: lifetime.calls[current], what: "freed {}")
+        if let failure = plainMemory.end(.object(ref: ref), end, clock: memory.clocks[current]) { fail(failure) }
+    }
+
+    /// The trace line of an object access; returns its step.
+    private func noteObject(_ ref: Int, _ access: ObjectAccess) -> Int {
+        trace.append(.object(thread: current, ref: ref, access: access))
+        return trace.count - 1
     }
 }

@@ -25,10 +25,26 @@ package enum TraceEvent: Equatable, Sendable {
     /// Weak-memory mode: thread `thread` read `location` from thread `from`'s store number
     /// `store` (-1 and 0: the value the location held before the run), `behind` stores older
     /// than the newest; `synchronised` when the read acquired a release (its clock joined).
-    case read(thread: Int, location: LocationLabel, from: Int, store: Int, behind: Int, synchronised: Bool)
+    case read(
+        thread: Int, location: LocationLabel, from: Int, store: Int, behind: Int, acquiring: Bool, synchronised: Bool)
+    /// Weak-memory mode: thread `thread` did `access` to ref `ref`'s protected object (plain memory).
+    case object(thread: Int, ref: Int, access: ObjectAccess)
     /// Weak-memory mode: thread `thread`'s store of `value` to `location` took its place behind
     /// a newer store in the modification order (memory keeps the newer value).
     case placed(thread: Int, location: LocationLabel, value: UInt)
+}
+
+/// What a thread did to a protected object (plain memory), as the weak-memory trace shows it.
+package enum ObjectAccess: Sendable, CustomStringConvertible {
+    case initialise, touch, free
+
+    package var description: String {
+        switch self {
+        case .initialise: return "initialises"
+        case .touch: return "touches"
+        case .free: return "frees"
+        }
+    }
 }
 
 /// Renders a trace with one column per logical thread and each event on its own line.
@@ -71,10 +87,16 @@ package enum TraceRenderer {
         case let .woken(thread, by): return (thread, "  woken by T\(by)")
         case let .finished(thread): return (thread, "= finished")
         case let .misuse(thread, misuse): return (thread, "! misuse: \(misuse)")
-        case let .read(thread, location, from, store, behind, synchronised):
+        case let .read(thread, location, from, store, behind, acquiring, synchronised):
             let source = from < 0 ? "the initial value" : "T\(from)'s store #\(store)"
             let age = behind == 0 ? "newest" : "\(behind) behind newest"
-            return (thread, "    reads \(location) from \(source), \(age)" + (synchronised ? "; synchronises" : ""))
+            let order =
+                !acquiring
+                ? "relaxed: no synchronisation"
+                : synchronised ? "acquiring: synchronises with T\(from)" : "acquiring, but that store releases nothing"
+            return (thread, "    reads \(location) from \(source), \(age) (\(order))")
+        case let .object(thread, ref, access):
+            return (thread, "  \(access) r\(ref)'s object")
         case let .placed(thread, location, value):
             return (
                 thread,
@@ -93,7 +115,7 @@ extension TraceEvent {
     /// A weak-memory account, too long for a column.
     var isLongAccount: Bool {
         switch self {
-        case .read, .placed: return true
+        case .read, .placed, .object: return true
         default: return false
         }
     }

@@ -233,12 +233,12 @@ package final class Runner {
         object[0] = 1000 + handles[r].generation
         handles[r].object = object
         models[r].objectAlive = true
-        scheduler.plainCreated(.object(ref: r), what: "initialised {}")
+        scheduler.objectInitialised(ref: r)
     }
 
     func freeObject(_ r: Int) {
         guard let object = handles[r].object else { return }
-        scheduler.plainEnded(.object(ref: r), what: "freed {}")
+        scheduler.objectFreed(ref: r)
         object.deallocate()
         handles[r].object = nil
         models[r].objectAlive = false
@@ -295,7 +295,7 @@ package final class Runner {
             fail(thread, "r\(r)'s object holds \(object[0]), expected generation \(1000 + handles[r].generation)")
         }
         object[1 + thread] += 1
-        scheduler.plainUsed(.object(ref: r), what: "touched {}")
+        scheduler.objectTouched(ref: r)
     }
 
     func wait(_ r: Int, thread: Int) {
