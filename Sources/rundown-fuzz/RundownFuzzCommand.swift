@@ -339,6 +339,8 @@ extension RundownFuzzCommand {
             abstract: "Executions per second of a target on a fixed set of generated 3-thread x 8-operation programs.")
         @Option(help: "The target (default: Threads-tsan).") var target = "Threads-tsan"
         @Option(parsing: .unconditional, help: "Generated inputs.") var count = 20_000
+        @Option(help: "Also measure this target first, in the same run, and print the ratio (e.g. Interleavings).")
+        var against: String?
 
         func validate() throws {
             guard (1...1_000_000).contains(count) else {
@@ -348,9 +350,23 @@ extension RundownFuzzCommand {
 
         func run() throws {
             try reportingErrors {
-                let measurement = RundownFuzz.Throughput(
-                    workspace: try Workspace.current(), target: try FuzzTarget.named(target), count: count)
-                show(try measurement.run(stop: StopSignal.install()))
+                let workspace = try Workspace.current()
+                let stop = StopSignal.install()
+                let baseline = try against.map { name in
+                    try RundownFuzz.Throughput(workspace: workspace, target: try FuzzTarget.named(name), count: count)
+                        .measure(stop: stop)
+                }
+                let measured = try RundownFuzz.Throughput(
+                    workspace: workspace, target: try FuzzTarget.named(target), count: count
+                ).measure(stop: stop)
+                if let baseline, let against {
+                    show(baseline.line)
+                    show(measured.line)
+                    let ratio = Double(measured.executionsPerSecond) / Double(max(baseline.executionsPerSecond, 1))
+                    show(String(format: "\(target) / \(against): %.2fx the exec/s, same programs, one run", ratio))
+                } else {
+                    show(measured.line)
+                }
             }
         }
     }

@@ -75,9 +75,17 @@ struct WeakMemoryControlTests {
             let bytes = [UInt8](try Data(contentsOf: file))
             let broken = Harness.run(bytes, mode: .weakMemory, fault: fault, feedsCounters: false)
             let again = Harness.run(bytes, mode: .weakMemory, fault: fault, feedsCounters: false)
-            guard case .unordered? = broken.failure else {
+            // Each is caught as what it is: an unordered access, or (the count published without
+            // release) a lost wake-up whose trace shows the signal placed behind the reset.
+            let caught: Bool
+            switch broken.failure {
+            case .unordered?: caught = true
+            case .deadlock?: caught = broken.trace.contains { if case .placed = $0 { true } else { false } }
+            default: caught = false
+            }
+            guard caught else {
                 Issue.record(
-                    "\(fault.rawValue) is no longer caught as an unordered access: \(Harness.report(broken, mode: .weakMemory, fault: fault))"
+                    "\(fault.rawValue) is no longer caught as an unordered access or a lost wake-up: \(Harness.report(broken, mode: .weakMemory, fault: fault))"
                 )
                 continue
             }

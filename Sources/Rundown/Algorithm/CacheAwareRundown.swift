@@ -64,10 +64,13 @@ package enum CacheAwareRundown<Platform: RundownPlatform> {
             // a releaser may bring the count to zero and signal.
             let preparedLate = Platform.fault == .eventPreparedAfterPublish
             if !preparedLate { Platform.resetEvent(block.event) }
-            // Acquiring and releasing, as for a releaser's drain: if the releasers already
-            // took the count to -outstanding, their writes are visible when we see zero.
-            let remaining = Platform.wrappingAdd(
-                block.count, UInt(bitPattern: outstanding), ordering: .acquiringAndReleasing)
+            // Acquiring: if the releasers already took the count to -outstanding, their writes
+            // are visible when we see zero. Releasing: the releaser that drains the count to zero
+            // reads this add (or a later drain in its release sequence), so the event reset above
+            // is ordered before its signal; without it the signal could precede the reset.
+            let publication: AtomicUpdateOrdering =
+                Platform.fault == .relaxedCountPublication ? .acquiring : .acquiringAndReleasing
+            let remaining = Platform.wrappingAdd(block.count, UInt(bitPattern: outstanding), ordering: publication)
             if preparedLate { Platform.resetEvent(block.event) }
             if remaining != 0 { Platform.waitForEvent(block.event) }
         }

@@ -18,9 +18,12 @@ package struct Throughput {
         self.count = count
     }
 
-    /// The generated inputs (deterministic: seed 20000).
-    package static func inputs(count: Int) -> [[UInt8]] {
+    /// The generated inputs (deterministic: seed 20000). With `readsFrom`, the same programs
+    /// and schedules in format version 2, each with 16 reads-from bytes (seed 20001), for the
+    /// weak-memory target: its figure compares with the sequentially consistent one like for like.
+    package static func inputs(count: Int, readsFrom: Bool = false) -> [[UInt8]] {
         var random = SplitMix64(seed: 20_000)
+        var readsFromRandom = SplitMix64(seed: 20_001)
         return (0..<count).map { _ in
             let kind = Program.RefKind.allCases[random.below(3)]
             var program = (0..<3).flatMap { thread in
@@ -34,18 +37,25 @@ package struct Throughput {
                 program.swapAt(index, random.below(index + 1))
             }
             let schedule = (0..<30).map { _ in UInt8(random.below(256)) }
+            let stream = readsFrom ? (0..<16).map { _ in UInt8(readsFromRandom.below(256)) } : nil
             return InputEncoding.input(
                 kind: kind, cpus: 1 + random.below(4), twoRefs: random.below(2) == 1, workers: 2, program: program,
-                schedule: schedule)
+                readsFrom: stream, schedule: schedule)
         }
     }
 
     /// Runs the measurement; returns the report line.
     package func run(stop: StopSignal) throws -> String {
+        try measure(stop: stop).line
+    }
+
+    /// Runs the measurement; returns libFuzzer's exec/s and the report line.
+    package func measure(stop: StopSignal) throws -> (executionsPerSecond: Int, line: String) {
         let fuzzer = try LibFuzzerRun(target: target, workspace: workspace, control: .none)
         let folder = try workspace.scratchFolder("throughput")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        for (index, bytes) in Throughput.inputs(count: count).enumerated() {
+        let weakMemory = target.engine == .controlled(.weakMemory)
+        for (index, bytes) in Throughput.inputs(count: count, readsFrom: weakMemory).enumerated() {
             let path = folder + "/" + String(format: "g%06d", index)
             guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
                 throw ToolFailure("cannot write \(path)")
@@ -61,8 +71,12 @@ package struct Throughput {
             throw CheckFailure(
                 "\(target.name) failed on a generated input: \(output.findingSummary ?? termination.description)")
         }
-        return "\(target.name): \(Table.grouped(count)) generated inputs (3 threads x 8 operations) in "
-            + String(format: "%.1f s", seconds)
-            + " of wall time; libFuzzer reports \(Table.grouped(output.executionsPerSecond ?? 0)) exec/s"
+        let rate = output.executionsPerSecond ?? 0
+        return (
+            rate,
+            "\(target.name): \(Table.grouped(count)) generated inputs (3 threads x 8 operations"
+                + (weakMemory ? ", 16 reads-from bytes" : "") + ") in " + String(format: "%.1f s", seconds)
+                + " of wall time; libFuzzer reports \(Table.grouped(rate)) exec/s"
+        )
     }
 }

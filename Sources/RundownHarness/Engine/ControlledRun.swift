@@ -23,7 +23,9 @@ package enum ControlledRun {
             scheduler.reset(
                 threads: threads, body: body, schedule: ScheduleBytes(schedule), cpuCount: 1, fault: .none,
                 stepBound: 10_000, feedsCounters: false, readsFrom: readsFrom,
-                labeller: { address in .variable(addresses.firstIndex(of: address) ?? addresses.count) },
+                labeller: { address in
+                    .variable(UInt8(truncatingIfNeeded: addresses.firstIndex(of: address) ?? addresses.count))
+                },
                 decisions: decisions, onPoint: {})
             scheduler.run()
             return scheduler.failure

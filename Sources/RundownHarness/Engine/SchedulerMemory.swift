@@ -51,8 +51,10 @@ extension Scheduler {
     func noteRead(_ read: MemoryModel.Read, kind: PointKind, acquiring: Bool) {
         trace.append(
             .read(
-                thread: current, location: read.label, from: read.store.thread, store: read.store.serial,
-                behind: read.behind, acquiring: acquiring, synchronised: read.synchronised))
+                ReadRecord(
+                    thread: UInt8(current), location: read.label, from: Int8(read.store.thread),
+                    store: UInt16(truncatingIfNeeded: read.store.serial), behind: UInt8(read.behind),
+                    acquiring: acquiring, synchronised: read.synchronised)))
         guard feedsCounters else { return }
         var feature = read.label.featureClass &* 16 &+ UInt32(kind.rawValue)
         feature = feature &* 2 &+ (acquiring ? 1 : 0)
@@ -67,11 +69,10 @@ extension Scheduler {
     @inline(__always)
     func checkBlockUse(_ address: UInt, kind: PointKind) {
         guard let memory, let owner = lifetime.publishedOwner(of: address), owner != current else { return }
-        let field = address == lifetime.published[owner].low ? "count" : "event"
-        let article = "aeiou".contains(kind.description.first!) ? "an" : "a"
+        let field: StaticString = address == lifetime.published[owner].low ? "count" : "event"
         let use = PlainMemoryOracle.Event(
             thread: current, epoch: memory.clocks[current][current], step: pointSteps[current],
-            call: lifetime.calls[current], what: "did \(article) \(kind) on the \(field) of {}")
+            call: lifetime.calls[current], what: "used {}", operation: (kind, field))
         if let failure = plainMemory.use(.waitBlock(owner: owner), use, clock: memory.clocks[current]) {
             fail(failure)
         }

@@ -25,13 +25,28 @@ package enum TraceEvent: Equatable, Sendable {
     /// Weak-memory mode: thread `thread` read `location` from thread `from`'s store number
     /// `store` (-1 and 0: the value the location held before the run), `behind` stores older
     /// than the newest; `synchronised` when the read acquired a release (its clock joined).
-    case read(
-        thread: Int, location: LocationLabel, from: Int, store: Int, behind: Int, acquiring: Bool, synchronised: Bool)
+    case read(ReadRecord)
     /// Weak-memory mode: thread `thread` did `access` to ref `ref`'s protected object (plain memory).
     case object(thread: Int, ref: Int, access: ObjectAccess)
     /// Weak-memory mode: thread `thread`'s store of `value` to `location` took its place behind
     /// a newer store in the modification order (memory keeps the newer value).
     case placed(thread: Int, location: LocationLabel, value: UInt)
+}
+
+/// Which store a weak-memory load read, packed small (a trace holds hundreds of events).
+package struct ReadRecord: Equatable, Sendable {
+    /// The reading thread.
+    package var thread: UInt8
+    package var location: LocationLabel
+    /// The storing thread, -1 for the value the location held before the run.
+    package var from: Int8
+    /// The store's number among the location's stores, in the order they ran.
+    package var store: UInt16
+    /// How many newer stores the history held.
+    package var behind: UInt8
+    package var acquiring: Bool
+    /// Whether the read acquired a release (the reader's clock joined the store's).
+    package var synchronised: Bool
 }
 
 /// What a thread did to a protected object (plain memory), as the weak-memory trace shows it.
@@ -87,14 +102,15 @@ package enum TraceRenderer {
         case let .woken(thread, by): return (thread, "  woken by T\(by)")
         case let .finished(thread): return (thread, "= finished")
         case let .misuse(thread, misuse): return (thread, "! misuse: \(misuse)")
-        case let .read(thread, location, from, store, behind, acquiring, synchronised):
-            let source = from < 0 ? "the initial value" : "T\(from)'s store #\(store)"
-            let age = behind == 0 ? "newest" : "\(behind) behind newest"
+        case let .read(read):
+            let source = read.from < 0 ? "the initial value" : "T\(read.from)'s store #\(read.store)"
+            let age = read.behind == 0 ? "newest" : "\(read.behind) behind newest"
             let order =
-                !acquiring
+                !read.acquiring
                 ? "relaxed: no synchronisation"
-                : synchronised ? "acquiring: synchronises with T\(from)" : "acquiring, but that store releases nothing"
-            return (thread, "    reads \(location) from \(source), \(age) (\(order))")
+                : read.synchronised
+                    ? "acquiring: synchronises with T\(read.from)" : "acquiring, but that store releases nothing"
+            return (Int(read.thread), "    reads \(read.location) from \(source), \(age) (\(order))")
         case let .object(thread, ref, access):
             return (thread, "  \(access) r\(ref)'s object")
         case let .placed(thread, location, value):

@@ -1,16 +1,17 @@
 /// What an atomic location is, in the terms of the program: the names traces and findings use.
-/// Addresses would differ from one process to the next; these names do not.
+/// Addresses would differ from one process to the next; these names do not. Small numbers (a
+/// run has at most two refs, four slots, eight threads), so that a trace event stays small.
 package enum LocationLabel: Equatable, Sendable, CustomStringConvertible {
     /// The word of plain ref `ref`.
-    case word(ref: Int)
+    case word(ref: UInt8)
     /// Slot `slot` of cache-aware ref `ref`.
-    case slot(ref: Int, slot: Int)
+    case slot(ref: UInt8, slot: UInt8)
     /// The count of the wait block on thread `owner`'s stack.
-    case blockCount(owner: Int)
+    case blockCount(owner: UInt8)
     /// The event of the wait block on thread `owner`'s stack.
-    case blockEvent(owner: Int)
+    case blockEvent(owner: UInt8)
     /// A location the run does not know by name (a litmus test's variable, numbered).
-    case variable(Int)
+    case variable(UInt8)
 
     package var description: String {
         switch self {

@@ -31,12 +31,19 @@ struct PlainMemoryOracle {
         var step: Int
         var call: Program.Operation?
         /// What it did, with `{}` where the region's name goes ("touched {}").
-        var what: String
+        var what: StaticString
+        /// The atomic operation of a wait-block access, and on which field (nil for the others).
+        var operation: (kind: PointKind, field: StaticString)? = nil
 
-        /// "T1 (touch r0) touched r0's object at step 31".
+        /// "T1 (touch r0) touched r0's object at step 31". Built only for a finding: the events
+        /// themselves hold no string that needs allocating.
         func account(_ object: String) -> String {
-            "T\(thread)" + (call.map { " (\($0))" } ?? "") + " "
-                + what.replacing("{}", with: object) + " at step \(step)"
+            var text = "\(what)".replacing("{}", with: object)
+            if let operation {
+                let article = "aeiou".contains(operation.kind.description.first!) ? "an" : "a"
+                text = "did \(article) \(operation.kind) on the \(operation.field) of \(object)"
+            }
+            return "T\(thread)" + (call.map { " (\($0))" } ?? "") + " " + text + " at step \(step)"
         }
     }
 

@@ -423,11 +423,11 @@ package final class Runner {
         for r in handles.indices {
             guard let ref = handles[r].ref else { continue }
             if program.refKind == .plain {
-                if UInt(bitPattern: ref) == address { return .word(ref: r) }
+                if UInt(bitPattern: ref) == address { return .word(ref: UInt8(r)) }
             } else {
                 let layout = CacheAwareLayout(header: ref)
                 for slot in 0..<layout.count where UInt(bitPattern: layout.slot(slot)) == address {
-                    return .slot(ref: r, slot: slot)
+                    return .slot(ref: UInt8(r), slot: UInt8(slot))
                 }
             }
         }
@@ -435,7 +435,7 @@ package final class Runner {
             // A block's count comes first, its event one word later (see WaitBlock).
             let published = scheduler.lifetime.published[owner]
             return published.size != 0 && address != published.low
-                ? .blockEvent(owner: owner) : .blockCount(owner: owner)
+                ? .blockEvent(owner: UInt8(owner)) : .blockCount(owner: UInt8(owner))
         }
         return .variable(0)
     }

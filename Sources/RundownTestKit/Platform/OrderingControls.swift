@@ -5,8 +5,9 @@ import Synchronization
 /// every testing platform that applies them (real threads, the controlled scheduler's
 /// weak-memory mode). The algorithm asks for each ordering at distinct places (acquiring success
 /// only on the acquire CAS, releasing success only on a live release CAS), which is what lets a
-/// platform weaken one without touching the others. The fourth ordering control,
-/// ``RundownFault/relaxedBlockLookup``, is a load's ordering: the algorithm applies it itself.
+/// platform weaken one without touching the others. Two ordering controls,
+/// ``RundownFault/relaxedBlockLookup`` and ``RundownFault/relaxedCountPublication``, weaken an
+/// ordering asked for in one place only: the algorithm applies them itself.
 extension RundownFault {
     /// The ordering a compare-exchange's success or an add really runs with under this control:
     /// a release CAS that is relaxed, an acquire CAS that is relaxed, a wait-block decrement that
