@@ -131,7 +131,9 @@ package struct LineCoverage: Equatable {
                 source = Workspace.text(of: path).split(separator: "\n", omittingEmptySubsequences: false)
             } else if entry.hasPrefix("DA:"), let file {
                 let fields = entry.dropFirst(3).split(separator: ",")
-                guard fields.count >= 2, let line = Int(fields[0]), let count = Int(fields[1]) else {
+                // A count is unsigned: threads that race on a counter (the real-thread target's) can
+                // leave one that wrapped around, which still means the line ran.
+                guard fields.count >= 2, let line = Int(fields[0]), let count = UInt64(fields[1]) else {
                     throw ToolFailure("llvm-cov's lcov export has a line it cannot read: '\(entry)'")
                 }
                 total += 1
