@@ -14,6 +14,10 @@ import PackageDescription
 ///   imports it and implements each routine with `@c @implementation`, checked against it.
 /// - `rundown-bench`: the release-build benchmark that prints the cost table.
 /// - `RundownFuzz` and `rundown-fuzz`: the fuzzing workflow's front-end (`ci/fuzz`).
+/// - `_RundownFuzzEntries`: one public entry function per libFuzzer target, for the fuzz targets'
+///   own package (`FuzzTargets/Package.swift`, a path dependency on this one). Not API: public only
+///   because `package` access does not cross packages. The targets are a package of their own so
+///   that this manifest needs no unsafe flags and no switch: they link only with libFuzzer's main.
 /// - `RundownSoak` and `rundown-soak`: the many-core endurance tester and its command line.
 /// - `RundownTestKit`: what every testing driver shares (no product): the ref kinds, the one
 ///   any-ref over the `Ex*` entry points, the forwarding platform, pthread threads and locks,
@@ -40,6 +44,8 @@ let package = Package(
         .executable(name: "rundown-bench", targets: ["rundown-bench"]),
         .executable(name: "rundown-fuzz", targets: ["rundown-fuzz"]),
         .executable(name: "rundown-soak", targets: ["rundown-soak"]),
+        // For FuzzTargets/Package.swift only (see above); the library `Rundown` does not carry it.
+        .library(name: "_RundownFuzzEntries", targets: ["_RundownFuzzEntries"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -66,6 +72,7 @@ let package = Package(
         .target(name: "RundownHarness", dependencies: ["Rundown", "RundownTestKit", "_ToolShims", "_RundownShims"]),
         .target(name: "Rundown", dependencies: ["_RundownShims", "RundownCAPI"]),
         .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_ToolShims"]),
+        .target(name: "_RundownFuzzEntries", dependencies: ["RundownHarness"]),
         .target(
             name: "RundownFuzz",
             dependencies: ["Rundown", "RundownHarness", "RundownTestKit", "_ToolShims", "_RundownShims"]),
@@ -97,17 +104,3 @@ let package = Package(
             name: "RundownFuzzTests", dependencies: ["RundownFuzz", "RundownHarness", "RundownTestKit", "Rundown"]),
     ]
 )
-
-// The libFuzzer targets: thin entry points over RundownHarness, one per folder in FuzzTargets/
-// (the front-end's target list, `ci/fuzz list`, names each; a test keeps the two in step).
-// They only link with --sanitize=fuzzer (libFuzzer supplies main), so they exist only when
-// the front-end builds them (ci/fuzz build).
-if ProcessInfo.processInfo.environment["RUNDOWN_FUZZ_TARGETS"] == "1" {
-    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("FuzzTargets").path
-    for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() {
-        package.targets.append(
-            .executableTarget(
-                name: name, dependencies: ["RundownHarness"], path: "FuzzTargets/\(name)",
-                swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
-    }
-}

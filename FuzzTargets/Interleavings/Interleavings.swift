@@ -1,14 +1,14 @@
-// libFuzzer entry point: the input bytes decide the program and the schedule (see InputDecoder).
-// Built only by ci/fuzz (RUNDOWN_FUZZ_TARGETS=1, --sanitize=fuzzer); libFuzzer supplies main.
-import RundownHarness
+// libFuzzer entry point of the Interleavings target (see _RundownFuzzEntry.interleavings). Built only by the fuzz
+// package's builds (ci/fuzz build, .clusterfuzzlite/build.sh), with libFuzzer, which supplies main.
+import _RundownFuzzEntries
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzInterleavings(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    Harness.fuzz(data, size, mode: .interleavings)
+    _RundownFuzzEntry.interleavings(data, size)
 }
 
 /// Before any input: RUNDOWN_CONTROL must name a control (a typo is a usage error, not a finding).
 @_cdecl("LLVMFuzzerInitialize")
 public func initialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutableRawPointer?) -> CInt {
-    Harness.initializeTarget()
+    _RundownFuzzEntry.initialize()
 }

@@ -1,15 +1,14 @@
-// libFuzzer entry point: the input bytes decide the program and, on real threads, the CPU
-// placements, spins, yields and moves (see ThreadPlan). Built twice by ci/fuzz: with
-// ThreadSanitizer and with AddressSanitizer; libFuzzer supplies main.
-import RundownHarness
+// libFuzzer entry point of the Threads target (see _RundownFuzzEntry.threads). Built only by the fuzz
+// package's builds (ci/fuzz build, .clusterfuzzlite/build.sh), with libFuzzer, which supplies main.
+import _RundownFuzzEntries
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzThreads(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    Harness.fuzzThreads(data, size)
+    _RundownFuzzEntry.threads(data, size)
 }
 
 /// Before any input: RUNDOWN_CONTROL must name a control (a typo is a usage error, not a finding).
 @_cdecl("LLVMFuzzerInitialize")
 public func initialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutableRawPointer?) -> CInt {
-    Harness.initializeTarget()
+    _RundownFuzzEntry.initialize()
 }

@@ -27,7 +27,7 @@ struct RundownFuzzCommand: ParsableCommand {
             """,
         subcommands: [
             Campaign.self, Build.self, Run.self, Check.self, Merge.self, Minimize.self, Replay.self, List.self,
-            ControlsTable.self, Throughput.self, Clean.self,
+            ControlsTable.self, Throughput.self, Coverage.self, OSSFuzzBuild.self, Clean.self,
         ],
         defaultSubcommand: Campaign.self)
 }
@@ -104,6 +104,7 @@ extension RundownFuzzCommand {
         static let configuration = CommandConfiguration(
             abstract: "The main job: build every target, fuzz each for --time seconds, print the recap.")
         @OptionGroup var seconds: Seconds
+        @OptionGroup var workers: Workers
         @OptionGroup var control: ControlOptions
         @Argument(help: "Targets (default: all).") var targets: [String] = []
 
@@ -124,7 +125,8 @@ extension RundownFuzzCommand {
                 let stop = StopSignal.install()
                 try FuzzBuild(workspace: workspace).run(targets: chosen, stop: stop, log: say)
                 try runCampaign(
-                    workspace: workspace, targets: chosen, seconds: seconds.value, control: fault, stop: stop)
+                    workspace: workspace, targets: chosen, seconds: seconds.value, jobs: workers.jobs, control: fault,
+                    stop: stop)
             }
         }
     }
@@ -133,6 +135,7 @@ extension RundownFuzzCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fuzz targets already built (ci/fuzz build) and print the recap.")
         @OptionGroup var seconds: Seconds
+        @OptionGroup var workers: Workers
         @OptionGroup var control: ControlOptions
         @Argument(help: "Targets (default: all).") var targets: [String] = []
 
@@ -141,8 +144,8 @@ extension RundownFuzzCommand {
                 let workspace = try Workspace.current()
                 let chosen = try FuzzTarget.selection(targets)
                 try runCampaign(
-                    workspace: workspace, targets: chosen, seconds: seconds.value, control: try control.fault(),
-                    stop: StopSignal.install())
+                    workspace: workspace, targets: chosen, seconds: seconds.value, jobs: workers.jobs,
+                    control: try control.fault(), stop: StopSignal.install())
             }
         }
     }
@@ -336,15 +339,36 @@ extension RundownFuzzCommand {
 
     struct Throughput: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Executions per second of a target on a fixed set of generated 3-thread x 8-operation programs.")
+            abstract: "Executions per second of a target on a fixed set of generated 3-thread x 8-operation programs.",
+            discussion: """
+                Without --jobs: each generated input runs once (-runs=0). With --jobs N: fuzzing from the \
+                generated inputs for --time seconds with one worker, then with N (as `run --jobs N`), in \
+                one command; prints both rates and their ratio.
+                """)
         @Option(help: "The target (default: Threads-tsan).") var target = "Threads-tsan"
         @Option(parsing: .unconditional, help: "Generated inputs.") var count = 20_000
         @Option(help: "Also measure this target first, in the same run, and print the ratio (e.g. Interleavings).")
         var against: String?
+        @Option(
+            parsing: .unconditional,
+            help: ArgumentHelp("Compare fuzzing on 1 and on N workers (N >= 2).", valueName: "N")) var jobs: Int?
+        @Option(
+            name: .customLong("time"), parsing: .unconditional,
+            help: ArgumentHelp("With --jobs: seconds of fuzzing per worker count.", valueName: "seconds"))
+        var seconds = 60
 
         func validate() throws {
             guard (1...1_000_000).contains(count) else {
                 throw ValidationError("--count must be 1...1000000 (got \(count))")
+            }
+            if let jobs, !(2...Workers.maximum).contains(jobs) {
+                throw ValidationError("--jobs must be 2...\(Workers.maximum) (got \(jobs))")
+            }
+            guard (1...86_400).contains(seconds) else {
+                throw ValidationError("--time must be 1...86400 seconds (got \(seconds))")
+            }
+            if jobs != nil && against != nil {
+                throw ValidationError("--jobs and --against measure different things: give one of them")
             }
         }
 
@@ -352,20 +376,23 @@ extension RundownFuzzCommand {
             try reportingErrors {
                 let workspace = try Workspace.current()
                 let stop = StopSignal.install()
-                let baseline = try against.map { name in
-                    try RundownFuzz.Throughput(workspace: workspace, target: try FuzzTarget.named(name), count: count)
-                        .measure(stop: stop)
-                }
-                let measured = try RundownFuzz.Throughput(
-                    workspace: workspace, target: try FuzzTarget.named(target), count: count
-                ).measure(stop: stop)
-                if let baseline, let against {
+                let measurement = RundownFuzz.Throughput(
+                    workspace: workspace, target: try FuzzTarget.named(target), count: count)
+                if let jobs {
+                    show(
+                        try measurement.scaling(jobs: jobs, seconds: seconds, stop: stop, log: say).joined(
+                            separator: "\n"))
+                } else if let against {
+                    let baseline = try RundownFuzz.Throughput(
+                        workspace: workspace, target: try FuzzTarget.named(against), count: count
+                    ).measure(stop: stop)
+                    let measured = try measurement.measure(stop: stop)
                     show(baseline.line)
                     show(measured.line)
                     let ratio = Double(measured.executionsPerSecond) / Double(max(baseline.executionsPerSecond, 1))
                     show(String(format: "\(target) / \(against): %.2fx the exec/s, same programs, one run", ratio))
                 } else {
-                    show(measured.line)
+                    show(try measurement.run(stop: stop))
                 }
             }
         }
@@ -396,11 +423,11 @@ extension RundownFuzzCommand {
 }
 
 /// Runs a campaign, prints its recap and exits with its status.
-func runCampaign(workspace: Workspace, targets: [FuzzTarget], seconds: Int, control: RundownFault, stop: StopSignal)
-    throws
-{
+func runCampaign(
+    workspace: Workspace, targets: [FuzzTarget], seconds: Int, jobs: Int, control: RundownFault, stop: StopSignal
+) throws {
     let recap = try RundownFuzz.Campaign(
-        workspace: workspace, targets: targets, seconds: seconds, control: control, stop: stop
+        workspace: workspace, targets: targets, seconds: seconds, control: control, stop: stop, jobs: jobs
     ).run(log: say)
     show(recap.lines.joined(separator: "\n"))
     let status = recap.exitStatus(interruptedStatus: stop.isRequested ? stop.exitStatus : 130)

@@ -10,10 +10,17 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 @Suite("front-end catalogue")
 struct CatalogueTests {
-    @Test("the folders of FuzzTargets/ are exactly the products of the target list")
+    @Test("the folders of the fuzz package FuzzTargets/ are exactly the products of the target list")
     func productsMatchFolders() throws {
-        let folders = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot + "/FuzzTargets").sorted()
+        let package = repositoryRoot + "/" + Workspace.fuzzPackage
+        let folders = try FileManager.default.contentsOfDirectory(atPath: package).sorted().filter { name in
+            var isFolder: ObjCBool = false
+            return !name.hasPrefix(".")
+                && FileManager.default.fileExists(atPath: package + "/" + name, isDirectory: &isFolder)
+                && isFolder.boolValue
+        }
         #expect(folders == FuzzTarget.products.sorted())
+        #expect(FileManager.default.fileExists(atPath: package + "/Package.swift"), "the fuzz package has no manifest")
         for target in FuzzTarget.all {
             #expect(
                 FileManager.default.fileExists(atPath: repositoryRoot + "/Corpus/" + target.corpusName),
@@ -108,6 +115,60 @@ struct LibFuzzerFilesTests {
             LibFuzzerLog(parsing: "SUMMARY: ThreadSanitizer: data race x.swift:1").findingSummary
                 == "ThreadSanitizer: data race x.swift:1")
         #expect(LibFuzzerLog(parsing: "==1== libFuzzer: run interrupted; exiting").interrupted)
+    }
+
+    @Test("a fork-mode log: the parent's last status line, the new inputs, a worker's finding")
+    func forkLog() {
+        let log = LibFuzzerLog(
+            parsing: """
+                INFO: -fork=2: fuzzing in separate process(s)
+                INFO: -fork=2: 1395 seed inputs, starting to fuzz in /tmp/libFuzzerTemp.FuzzWithFork1.dir
+                #3663: cov: 1773 ft: 8459 corp: 1395 exec/s: 1831 oom/timeout/crash: 0/0/0 time: 2s job: 1 dft_time: 0
+                #108585: cov: 1774 ft: 8652 corp: 1527 exec/s: 3765 oom/timeout/crash: 0/0/1 time: 21s job: 7 dft_time: 0
+                INFO: log from the inner process:
+                #300	NEW    cov: 120 ft: 260 corp: 4/40b lim: 4 exec/s: 0 rss: 31Mb L: 3/4 MS: 1 ChangeBit-
+                ==rundown-harness== FINDING model: the wait returned while 1 protection was outstanding
+                artifact_prefix='findings/Interleavings/'; Test unit written to findings/Interleavings/crash-abc
+                stat::number_of_executed_units: 1234
+                stat::average_exec_per_sec:     617
+                INFO: exiting: 1 time: 21s
+                """)
+        #expect(log.forkMode)
+        #expect(log.executions == 108_585)
+        #expect(log.executionsPerSecond == 108_585 / 21)
+        #expect(log.features == 8652)
+        #expect(log.newInputs == 1527 - 1395)
+        #expect(log.artifact == "findings/Interleavings/crash-abc")
+        #expect(log.findingSummary == "model: the wait returned while 1 protection was outstanding")
+        #expect(LibFuzzerRun.workerFlags(jobs: 1).isEmpty)
+        #expect(LibFuzzerRun.workerFlags(jobs: 2).contains("-fork=2"))
+    }
+
+    @Test("line coverage from llvm-cov's lcov export")
+    func lineCoverage() throws {
+        let coverage = try LineCoverage(
+            lcov: "SF:/nowhere/a.swift\nDA:1,3\nDA:2,0\nDA:5,1\nend_of_record\n", root: "/nowhere")
+        #expect(coverage.total == 3)
+        #expect(coverage.covered == 2)
+        #expect(coverage.uncovered.map { "\($0.file):\($0.line)" } == ["a.swift:2"])
+        #expect(throws: ToolFailure.self) { try LineCoverage(lcov: "SF:/x\nDA:x\n", root: "/") }
+    }
+
+    @Test("the image's build flags: its SWIFTFLAGS and SANITIZER, or a usage error naming what is missing")
+    func imageFlags() throws {
+        let setup = try FuzzBuildSetup.image(environment: [
+            "SANITIZER": "address", "SWIFTFLAGS": "-Xswiftc -parse-as-library  -Xcc=-O1",
+        ])
+        #expect(setup.swiftFlags == ["-Xswiftc", "-parse-as-library", "-Xcc=-O1"] + FuzzBuildSetup.libFuzzerMain)
+        #expect(setup.checkedSanitizer == .address)
+        #expect(setup.scratchPath == ".build-oss-fuzz-address")
+        #expect(
+            try FuzzBuildSetup.image(environment: ["SANITIZER": "coverage", "SWIFTFLAGS": "-g"]).checkedSanitizer == nil
+        )
+        #expect(throws: UsageError.self) { try FuzzBuildSetup.image(environment: ["SANITIZER": "address"]) }
+        #expect(throws: UsageError.self) { try FuzzBuildSetup.image(environment: ["SWIFTFLAGS": "-g"]) }
+        #expect(FuzzBuildSetup.libFuzzer(.thread).swiftFlags.contains("-sanitize=fuzzer,thread"))
+        #expect(FuzzBuildSetup.libFuzzer(.address).binary("Misuse") == ".build-fuzz/release/Misuse")
     }
 
     @Test("a merge control file: the features of all inputs and of the chosen ones")

@@ -60,12 +60,13 @@ package enum FuzzEngine: Sendable, Equatable {
 /// sanitizer it is built with, and the committed corpus it starts from.
 ///
 /// This list is the one place that names the targets; the scripts, the tests and the docs ask
-/// for it (`rundown-fuzz list`). Package.swift builds an executable for every folder in
-/// `FuzzTargets/`, and a test checks that those folders are exactly the products below.
+/// for it (`rundown-fuzz list`). The fuzz package (`FuzzTargets/Package.swift`) builds an
+/// executable for every folder in `FuzzTargets/`, and a test checks that those folders are
+/// exactly the products below.
 package struct FuzzTarget: Sendable, Hashable, CustomStringConvertible {
     /// The name users type (`Threads-tsan`).
     package let name: String
-    /// The executable product, a folder of `FuzzTargets/` (`Threads`).
+    /// The executable product, a folder of the fuzz package `FuzzTargets/` (`Threads`).
     package let product: String
     package let sanitizer: FuzzSanitizer
     package let engine: FuzzEngine
@@ -78,7 +79,7 @@ package struct FuzzTarget: Sendable, Hashable, CustomStringConvertible {
     package var corpusName: String { product }
 
     /// The built executable, relative to the repository root.
-    package var binaryPath: String { "\(sanitizer.scratchPath)/release/\(product)" }
+    package var binaryPath: String { FuzzBuildSetup.libFuzzer(sanitizer).binary(product) }
 
     /// Whether findings are timings on real threads (a replay repeats them) rather than schedules.
     package var runsOnRealThreads: Bool { engine == .realThreads }

@@ -17,7 +17,7 @@ package struct Workspace: Sendable {
     /// The repository root is the current directory: it must hold Package.swift and Corpus/.
     package static func current() throws(UsageError) -> Workspace {
         let root = FileManager.default.currentDirectoryPath
-        for required in ["Package.swift", "Corpus", "FuzzTargets"]
+        for required in ["Package.swift", "Corpus", fuzzPackage + "/Package.swift"]
         where !FileManager.default.fileExists(atPath: root + "/" + required) {
             throw UsageError(
                 "\(root) is not the repository root (no \(required) here); run the tool as ci/fuzz, or from the root")
@@ -34,6 +34,9 @@ package struct Workspace: Sendable {
     package func dictionary(_ target: FuzzTarget) -> String { "Corpus/\(target.corpusName).dict" }
     /// A real-thread input per ordering control.
     package var threadControls: String { "Corpus/ThreadsControls" }
+
+    /// The fuzz targets' own package (a manifest beside the root one, one folder per product).
+    package static let fuzzPackage = "FuzzTargets"
 
     /// The ignored folder of working corpora and scratch files.
     package static let workFolder = ".fuzz"

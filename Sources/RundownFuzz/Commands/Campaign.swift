@@ -9,13 +9,20 @@ package struct Campaign {
     package let seconds: Int
     package let control: RundownFault
     package let stop: StopSignal
+    /// Worker processes per target (1: one libFuzzer process; more: its fork mode, see
+    /// ``LibFuzzerRun/workerFlags(jobs:)``). Findings, working corpus and recap are the same.
+    package let jobs: Int
 
-    package init(workspace: Workspace, targets: [FuzzTarget], seconds: Int, control: RundownFault, stop: StopSignal) {
+    package init(
+        workspace: Workspace, targets: [FuzzTarget], seconds: Int, control: RundownFault, stop: StopSignal,
+        jobs: Int = 1
+    ) {
         self.workspace = workspace
         self.targets = targets
         self.seconds = seconds
         self.control = control
         self.stop = stop
+        self.jobs = jobs
     }
 
     /// Runs every target (until a stop signal) and returns one result per target.
@@ -33,7 +40,7 @@ package struct Campaign {
             results.append(try run(target, logs: logs, log: log))
         }
         return CampaignRecap(
-            seconds: seconds, control: control, results: results, logFolder: logs)
+            seconds: seconds, control: control, results: results, logFolder: logs, jobs: jobs)
     }
 
     func run(_ target: FuzzTarget, logs: String, log: (String) -> Void) throws -> CampaignResult {
@@ -44,10 +51,10 @@ package struct Campaign {
         try FileManager.default.createDirectory(atPath: findings, withIntermediateDirectories: true)
         let logFile = "\(logs)/\(target.name).log"
         log(
-            "== \(target.name): fuzzing for \(seconds) s from \(working) (\(Workspace.files(in: working).count) inputs, \(seeded) new from \(workspace.committedCorpus(target))); log: \(logFile)"
+            "== \(target.name): fuzzing for \(seconds) s\(jobs > 1 ? " on \(jobs) workers" : "") from \(working) (\(Workspace.files(in: working).count) inputs, \(seeded) new from \(workspace.committedCorpus(target))); log: \(logFile)"
         )
         let (termination, output) = try fuzzer.run(
-            fuzzer.dictionaryFlags + [
+            fuzzer.dictionaryFlags + LibFuzzerRun.workerFlags(jobs: jobs) + [
                 "-max_total_time=\(seconds)", "-print_final_stats=1", "-artifact_prefix=\(findings)/", working,
             ], log: logFile, stop: stop)
         let verdict: CampaignResult.Verdict

@@ -8,14 +8,17 @@ package struct CampaignRecap {
     package let control: RundownFault
     package let results: [CampaignResult]
     package let logFolder: String
+    /// Worker processes per target.
+    package let jobs: Int
 
     package init(
-        seconds: Int, control: RundownFault, results: [CampaignResult], logFolder: String
+        seconds: Int, control: RundownFault, results: [CampaignResult], logFolder: String, jobs: Int = 1
     ) {
         self.seconds = seconds
         self.control = control
         self.results = results
         self.logFolder = logFolder
+        self.jobs = jobs
     }
 
     /// 0 when every target ran clean; 1 when something was found or a target failed to run;
@@ -40,7 +43,8 @@ package struct CampaignRecap {
                 number(f?.features), result.verdict.word,
             ])
         }
-        var lines = ["", "rundown-fuzz recap: \(seconds) s per target, control \(control.rawValue)"]
+        let workers = jobs > 1 ? " on \(jobs) workers (libFuzzer -fork=\(jobs))" : ""
+        var lines = ["", "rundown-fuzz recap: \(seconds) s per target\(workers), control \(control.rawValue)"]
         lines += Table.render(rows, rightAligned: [1, 2, 3, 4])
         var details: [String] = []
         for result in results {

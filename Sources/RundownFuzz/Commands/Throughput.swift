@@ -44,16 +44,9 @@ package struct Throughput {
         }
     }
 
-    /// Runs the measurement; returns the report line.
-    package func run(stop: StopSignal) throws -> String {
-        try measure(stop: stop).line
-    }
-
-    /// Runs the measurement; returns libFuzzer's exec/s and the report line.
-    package func measure(stop: StopSignal) throws -> (executionsPerSecond: Int, line: String) {
-        let fuzzer = try LibFuzzerRun(target: target, workspace: workspace, control: .none)
-        let folder = try workspace.scratchFolder("throughput")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+    /// Writes the generated inputs into `folder` (which must exist): format version 2 with a
+    /// reads-from stream for the weak-memory target.
+    func writeInputs(to folder: String) throws {
         let weakMemory = target.engine == .controlled(.weakMemory)
         for (index, bytes) in Throughput.inputs(count: count, readsFrom: weakMemory).enumerated() {
             let path = folder + "/" + String(format: "g%06d", index)
@@ -61,6 +54,20 @@ package struct Throughput {
                 throw ToolFailure("cannot write \(path)")
             }
         }
+    }
+
+    /// Runs the measurement; returns the report line.
+    package func run(stop: StopSignal) throws -> String {
+        try measure(stop: stop).line
+    }
+
+    /// Runs the measurement; returns libFuzzer's exec/s and the report line.
+    package func measure(stop: StopSignal) throws -> (executionsPerSecond: Int, line: String) {
+        let weakMemory = target.engine == .controlled(.weakMemory)
+        let fuzzer = try LibFuzzerRun(target: target, workspace: workspace, control: .none)
+        let folder = try workspace.scratchFolder("throughput")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try writeInputs(to: folder)
         let start = Date()
         let (termination, output) = try fuzzer.run(
             ["-runs=0", "-print_final_stats=1", folder], log: "\(folder).log", stop: stop)
@@ -78,5 +85,49 @@ package struct Throughput {
                 + (weakMemory ? ", 16 reads-from bytes" : "") + ") in " + String(format: "%.1f s", seconds)
                 + " of wall time; libFuzzer reports \(Table.grouped(rate)) exec/s"
         )
+    }
+}
+
+extension Throughput {
+    /// Fuzzing throughput against worker processes, in one command: the generated inputs as the
+    /// seed corpus, `seconds` of fuzzing with one worker, then as much with `jobs` workers (the
+    /// flags of `ci/fuzz run --jobs`), each from its own copy of the seeds. Returns the report:
+    /// executions and libFuzzer's executions per second for each, and the ratio of the two rates.
+    package func scaling(jobs: Int, seconds: Int, stop: StopSignal, log: (String) -> Void) throws -> [String] {
+        let fuzzer = try LibFuzzerRun(target: target, workspace: workspace, control: .none)
+        let folder = try workspace.scratchFolder("scaling")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let seeds = folder + "/seeds"
+        try FileManager.default.createDirectory(atPath: seeds, withIntermediateDirectories: true)
+        try writeInputs(to: seeds)
+        var report: [String] = []
+        var rates: [Int] = []
+        for workers in [1, jobs] {
+            let corpus = "\(folder)/corpus-\(workers)"
+            try Workspace.seed(corpus, from: seeds)
+            log("== \(target.name): fuzzing for \(seconds) s on \(workers) worker(s) from \(count) generated inputs")
+            let (termination, output) = try fuzzer.run(
+                fuzzer.dictionaryFlags + LibFuzzerRun.workerFlags(jobs: workers) + [
+                    "-max_total_time=\(seconds)", "-print_final_stats=1", "-artifact_prefix=\(folder)/", corpus,
+                ], log: "\(folder)/\(workers).log", stop: stop)
+            if stop.isRequested {
+                throw StopRequested("stopped while measuring \(target.name) on \(workers) worker(s)")
+            }
+            guard termination.succeeded, output.artifact == nil, let rate = output.executionsPerSecond else {
+                throw CheckFailure(
+                    "\(target.name) on \(workers) worker(s) did not run clean: "
+                        + (output.findingSummary ?? termination.description))
+            }
+            rates.append(rate)
+            report.append(
+                "\(target.name), \(workers) worker\(workers == 1 ? "" : "s")\(output.forkMode ? " (-fork=\(workers))" : ""): "
+                    + "\(Table.grouped(output.executions ?? 0)) executions in \(seconds) s; libFuzzer reports "
+                    + "\(Table.grouped(rate)) exec/s")
+        }
+        let ratio = rates[0] > 0 ? Double(rates[1]) / Double(rates[0]) : 0
+        report.append(
+            "ratio, \(jobs) workers to 1: " + String(format: "%.2fx", ratio)
+                + " (\(ProcessInfo.processInfo.activeProcessorCount) CPUs online)")
+        return report
     }
 }

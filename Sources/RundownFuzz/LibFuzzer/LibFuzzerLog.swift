@@ -1,6 +1,13 @@
 /// What one libFuzzer run printed, read back for the recap: its final statistics
 /// (`-print_final_stats=1`), its last status line, the file it wrote a finding to, and the
 /// finding's one-line summary (the harness's `FINDING` line, or a sanitizer's `SUMMARY`).
+///
+/// A run on several workers (fork mode, `-fork=N`) prints no final statistics of its own: its
+/// figures come from the parent's last status line (`#RUNS: cov: .. ft: .. corp: .. time: Ns`;
+/// executions per second are RUNS / N, the same average a single process reports, since the
+/// line's own `exec/s` is the last job's), and its new inputs are the corpus at the end less the
+/// seed inputs it started from. A finding's
+/// lines come from the worker's log, which the parent prints after it.
 package struct LibFuzzerLog: Equatable, Sendable {
     /// Inputs executed.
     package var executions: Int?
@@ -17,10 +24,26 @@ package struct LibFuzzerLog: Equatable, Sendable {
     package var findingSummary: String?
     /// libFuzzer said it was interrupted (SIGINT) and exited.
     package var interrupted = false
+    /// The run was on several workers (fork mode): the figures above are the parent's.
+    package var forkMode = false
+
+    /// The parent's last status line in fork mode, and the seed inputs it started from.
+    struct ForkStatus: Equatable, Sendable {
+        var executions: Int
+        var executionsPerSecond: Int?
+        var features: Int?
+        var corpusInputs: Int?
+    }
 
     package init(parsing text: String) {
+        var fork: ForkStatus?
+        var seedInputs: Int?
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            if let value = LibFuzzerLog.statistic("stat::number_of_executed_units:", in: line) {
+            if let status = LibFuzzerLog.forkStatus(line) {
+                fork = status
+            } else if line.hasPrefix("INFO: -fork="), let range = line.range(of: " seed inputs") {
+                seedInputs = Int(line[..<range.lowerBound].split(separator: " ").last ?? "")
+            } else if let value = LibFuzzerLog.statistic("stat::number_of_executed_units:", in: line) {
                 executions = value
             } else if let value = LibFuzzerLog.statistic("stat::average_exec_per_sec:", in: line) {
                 executionsPerSecond = value
@@ -41,6 +64,28 @@ package struct LibFuzzerLog: Equatable, Sendable {
                 interrupted = true
             }
         }
+        if let fork {
+            forkMode = true
+            executions = fork.executions
+            executionsPerSecond = fork.executionsPerSecond
+            features = fork.features
+            corpusInputs = fork.corpusInputs
+            newInputs = fork.corpusInputs.flatMap { end in seedInputs.map { max(0, end - $0) } }
+        }
+    }
+
+    /// A fork-mode parent's status line: `#` and the executions, then a colon (a single
+    /// process's lines have a tab or a space there).
+    static func forkStatus(_ line: Substring) -> ForkStatus? {
+        guard line.hasPrefix("#") else { return nil }
+        let digits = line.dropFirst().prefix { $0.isNumber }
+        guard !digits.isEmpty, line.dropFirst(1 + digits.count).hasPrefix(": cov: "), let executions = Int(digits)
+        else { return nil }
+        // Its `exec/s` is the last job's own rate (one worker's); the run's is executions over time.
+        let seconds = field("time:", in: line)
+        return ForkStatus(
+            executions: executions, executionsPerSecond: seconds.map { executions / max(1, $0) },
+            features: field("ft:", in: line), corpusInputs: field("corp:", in: line))
     }
 
     /// The number after `prefix` on a `stat::` line.

@@ -12,6 +12,9 @@ package struct LibFuzzerRun {
     /// Whether the interleaving features feed libFuzzer (the controls table turns them off for
     /// one column).
     package var extraCounters = true
+    /// Another build of the target's product to run instead of ``FuzzTarget/binaryPath`` (the
+    /// coverage build), if any.
+    package var executable: String?
 
     package init(target: FuzzTarget, workspace: Workspace, control: RundownFault) throws {
         self.target = target
@@ -22,10 +25,20 @@ package struct LibFuzzerRun {
 
     /// The binary, or a usage error saying how to build it.
     package func binary() throws(UsageError) -> String {
-        guard FileManager.default.isExecutableFile(atPath: target.binaryPath) else {
-            throw UsageError("\(target.name) is not built (no \(target.binaryPath)): run ci/fuzz build first")
+        let path = executable ?? target.binaryPath
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw UsageError("\(target.name) is not built (no \(path)): run ci/fuzz build first")
         }
-        return target.binaryPath
+        return path
+    }
+
+    /// The flags that spread a run over `jobs` worker processes: libFuzzer's fork mode, in which
+    /// the parent hands the corpus out to `jobs` children at a time, merges what they find into
+    /// the first corpus folder and writes a finding where a single process would
+    /// (`-artifact_prefix`). Fork mode ignores timeouts and out-of-memory runs by default; here
+    /// every finding stops the run, as it stops a single process. One job: no flags at all.
+    package static func workerFlags(jobs: Int) -> [String] {
+        jobs <= 1 ? [] : ["-fork=\(jobs)", "-ignore_crashes=0", "-ignore_timeouts=0", "-ignore_ooms=0"]
     }
 
     /// The `-dict=` flag when the target has a dictionary.
@@ -43,12 +56,13 @@ package struct LibFuzzerRun {
     }
 
     /// Runs the binary with the options file's flags followed by `arguments`, its output into
-    /// `log`; returns how it ended and what it printed.
-    package func run(_ arguments: [String], log: String, stop: StopSignal?) throws -> (
-        Subprocess.Termination, LibFuzzerLog
-    ) {
+    /// `log`; returns how it ended and what it printed. `environment` adds to the run's own.
+    package func run(_ arguments: [String], log: String, stop: StopSignal?, environment extra: [String: String] = [:])
+        throws -> (Subprocess.Termination, LibFuzzerLog)
+    {
         let termination = try Subprocess.run(
-            try binary(), options.libFuzzerFlags + arguments, environment: environment, output: .file(log), stop: stop)
+            try binary(), options.libFuzzerFlags + arguments, environment: environment.merging(extra) { $1 },
+            output: .file(log), stop: stop)
         let text = Workspace.text(of: log)
         return (termination, LibFuzzerLog(parsing: text))
     }
