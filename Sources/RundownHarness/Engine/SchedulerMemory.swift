@@ -27,7 +27,16 @@ extension Scheduler {
         let newest = memory.store(
             address, previous: previous, value: value, thread: current, releasing: releasing, newestOnly: newestOnly,
             kind: kind)
-        if !newest { trace.append(.placed(thread: current, location: memory.labeller(address), value: value)) }
+        if !newest {
+            let label = memory.label(of: address)
+            trace.append(.placed(thread: current, location: label, value: value))
+            // A placement feature (counters 0x200...0x23F): the location's class, the store's
+            // operation, releasing or not.
+            if feedsCounters {
+                let feature = (label.featureClass &* 16 &+ UInt32(kind.rawValue)) &* 2 &+ (releasing ? 1 : 0)
+                rundown_extra_counter_hit(0x200 | feature % 0x40)
+            }
+        }
         checkBlockUse(address, kind: kind)
         return newest
     }
@@ -61,6 +70,7 @@ extension Scheduler {
         feature = feature &* 16 &+ UInt32(read.store.kind.rawValue)
         feature = feature &* 2 &+ (read.store.thread == current ? 1 : 0)
         feature = feature &* 4 &+ UInt32(min(read.behind, 3))
+        // Counters 0x400...0x7FF (the sequentially consistent features use 0...0x47 and 0x800 up).
         rundown_extra_counter_hit(0x400 | feature % 0x400)
     }
 

@@ -46,18 +46,6 @@ final class MemoryModel {
         var key: UInt64
     }
 
-    /// One atomic location.
-    struct Location {
-        var address: UInt
-        var label: LocationLabel
-        /// The newest stores in modification order, oldest first (at most ``MemoryModel/historyBound``).
-        var stores: [Store]
-        /// Per thread, oldest first, the points where it first saw each newer store.
-        var seen: [[Seen]]
-        /// Stores made so far (for serial numbers).
-        var storeCount: Int
-    }
-
     /// What a load read, for the trace and the coverage features.
     struct Read {
         var store: Store
@@ -72,10 +60,24 @@ final class MemoryModel {
     static let historyBound = 8
     /// The key distance between stores appended at the end (room for stores placed between).
     static let keySpacing: UInt64 = 1 << 32
+    /// An address no location has (a forgotten location keeps its slot under it).
+    static let forgotten = UInt.max
+
+    // The locations live in flat arrays reused from run to run (no allocation once warm: under
+    // AddressSanitizer every allocation records a stack). Location `i` owns the stores
+    // `i * historyBound ..< i * historyBound + storeCounts[i]` (oldest first) and, for thread
+    // `t`, the seen entries from `(i * maxThreads + t) * historyBound` (oldest first). A thread's
+    // seen entries have growing keys; one whose store left the history says no more than the
+    // history's oldest store, so at most `historyBound` of them matter.
 
     private(set) var clocks: [VectorClock] = []
     private var addresses: [UInt] = []
-    private(set) var locations: [Location] = []
+    private var labels: [LocationLabel] = []
+    private var storeCounts: [Int] = []
+    private var serials: [Int] = []
+    private var stores: [Store] = []
+    private var seenCounts: [Int] = []
+    private var seen: [Seen] = []
     private var readsFrom = ScheduleBytes([])
     /// Whether each thread's latest read took a store older than the newest.
     private(set) var lastReadWasStale: [Bool] = []
@@ -84,12 +86,20 @@ final class MemoryModel {
     /// Where the reads-from decisions are recorded, when someone enumerates them.
     var decisions: DecisionLog?
 
+    private static let placeholder = Store(
+        value: 0, thread: -1, epoch: 0, key: 0, serial: 0, kind: .store, isUpdate: false, releaseClock: nil)
+
     /// Starts a run of `threads` logical threads with the reads-from stream `readsFrom`.
     func reset(threads: Int, readsFrom: [UInt8], labeller: @escaping (UInt) -> LocationLabel) {
         precondition(threads <= VectorClock.maxThreads, "the memory model supports \(VectorClock.maxThreads) threads")
         clocks = Array(repeating: VectorClock(), count: threads)
         addresses.removeAll(keepingCapacity: true)
-        locations.removeAll(keepingCapacity: true)
+        labels.removeAll(keepingCapacity: true)
+        storeCounts.removeAll(keepingCapacity: true)
+        serials.removeAll(keepingCapacity: true)
+        stores.removeAll(keepingCapacity: true)
+        seenCounts.removeAll(keepingCapacity: true)
+        seen.removeAll(keepingCapacity: true)
         self.readsFrom = ScheduleBytes(readsFrom)
         lastReadWasStale = Array(repeating: false, count: threads)
         self.labeller = labeller
@@ -111,15 +121,15 @@ final class MemoryModel {
 
     /// Forgets every location in `low ..< low + size` (a stack region about to be reused).
     func forget(low: UInt, size: UInt) {
-        var index = 0
-        while index < addresses.count {
-            if addresses[index] &- low < size {
-                addresses.remove(at: index)
-                locations.remove(at: index)
-            } else {
-                index += 1
-            }
+        for index in addresses.indices where addresses[index] != MemoryModel.forgotten && addresses[index] &- low < size
+        {
+            addresses[index] = MemoryModel.forgotten
         }
+    }
+
+    /// The name of the location at `address` (the labeller's, for one the model has not seen).
+    func label(of address: UInt) -> LocationLabel {
+        addresses.firstIndex(of: address).map { labels[$0] } ?? labeller(address)
     }
 
     /// The index of the location at `address`; a new location starts with `current`, the value
@@ -128,30 +138,41 @@ final class MemoryModel {
     func location(_ address: UInt, current: UInt) -> Int {
         if let index = addresses.firstIndex(of: address) { return index }
         addresses.append(address)
-        let initial = Store(
-            value: current, thread: -1, epoch: 0, key: 0, serial: 0, kind: .store, isUpdate: false, releaseClock: nil)
-        locations.append(
-            Location(
-                address: address, label: labeller(address), stores: [initial],
-                seen: Array(repeating: [], count: clocks.count), storeCount: 1))
+        labels.append(labeller(address))
+        storeCounts.append(1)
+        serials.append(1)
+        var initial = MemoryModel.placeholder
+        initial.value = current
+        stores.append(initial)
+        stores.append(contentsOf: repeatElement(MemoryModel.placeholder, count: MemoryModel.historyBound - 1))
+        seenCounts.append(contentsOf: repeatElement(0, count: VectorClock.maxThreads))
+        seen.append(
+            contentsOf: repeatElement(Seen(epoch: 0, key: 0), count: VectorClock.maxThreads * MemoryModel.historyBound))
         return addresses.count - 1
+    }
+
+    /// Store `position` (0: the oldest) of location `index`.
+    @inline(__always)
+    private func storeAt(_ index: Int, _ position: Int) -> Store {
+        stores[index * MemoryModel.historyBound + position]
     }
 
     /// The oldest store (by key) `thread` may read at `index` now (coherence).
     func coherenceFloor(_ index: Int, _ thread: Int) -> UInt64 {
         let clock = clocks[thread]
-        var floor = locations[index].stores[0].key
+        var floor = storeAt(index, 0).key
         for other in 0..<clocks.count {
-            let seen = locations[index].seen[other]
+            let list = index * VectorClock.maxThreads + other
+            let base = list * MemoryModel.historyBound
+            var k = seenCounts[list] - 1
             if other == thread {
-                if let last = seen.last { floor = max(floor, last.key) }
+                if k >= 0 { floor = max(floor, seen[base + k].key) }
                 continue
             }
             // The newest store `other` had seen at an access ordered before this point.
             let known = clock[other]
-            var k = seen.count - 1
-            while k >= 0 && seen[k].epoch > known { k -= 1 }
-            if k >= 0 { floor = max(floor, seen[k].key) }
+            while k >= 0 && seen[base + k].epoch > known { k -= 1 }
+            if k >= 0 { floor = max(floor, seen[base + k].key) }
         }
         return floor
     }
@@ -159,16 +180,29 @@ final class MemoryModel {
     /// How many of the newest stores at `index` lie at or after `floor`.
     @inline(__always)
     private func candidates(_ index: Int, from floor: UInt64) -> Int {
-        let stores = locations[index].stores
-        var count = 0
-        while count < stores.count && stores[stores.count - 1 - count].key >= floor { count += 1 }
-        return count
+        let count = storeCounts[index]
+        var found = 0
+        while found < count && storeAt(index, count - 1 - found).key >= floor { found += 1 }
+        return found
     }
 
     @inline(__always)
     private func record(_ index: Int, _ thread: Int, epoch: UInt32, key: UInt64) {
-        if let last = locations[index].seen[thread].last, last.key >= key { return }
-        locations[index].seen[thread].append(Seen(epoch: epoch, key: key))
+        let list = index * VectorClock.maxThreads + thread
+        let base = list * MemoryModel.historyBound
+        var count = seenCounts[list]
+        if count > 0 && seen[base + count - 1].key >= key { return }
+        if count == MemoryModel.historyBound {
+            // Drop the entries whose store left the history (they say no more than its oldest).
+            let oldest = storeAt(index, 0).key
+            var drop = 0
+            while drop < count && seen[base + drop].key < oldest { drop += 1 }
+            precondition(drop > 0, "more seen stores than the history holds")
+            for position in drop..<count { seen[base + position - drop] = seen[base + position] }
+            count -= drop
+        }
+        seen[base + count] = Seen(epoch: epoch, key: key)
+        seenCounts[list] = count + 1
     }
 
     /// A choice among `choices` options from the reads-from stream (0: the newest).
@@ -180,6 +214,26 @@ final class MemoryModel {
         return behind
     }
 
+    /// Inserts `store` at `position` of location `index`'s history (0: before the oldest),
+    /// dropping the oldest store when the history is full.
+    private func insert(_ store: Store, at position: Int, _ index: Int) {
+        let base = index * MemoryModel.historyBound
+        var count = storeCounts[index]
+        var position = position
+        if count == MemoryModel.historyBound {
+            for slot in 1..<count { stores[base + slot - 1] = stores[base + slot] }
+            count -= 1
+            position -= 1
+        }
+        var slot = count
+        while slot > position {
+            stores[base + slot] = stores[base + slot - 1]
+            slot -= 1
+        }
+        stores[base + position] = store
+        storeCounts[index] = count + 1
+    }
+
     /// A load by `thread` at `address` (memory holds `current`, the newest value).
     /// `newestOnly`: the load reads the newest store (a sequentially consistent load; the
     /// futex's own check of an event word).
@@ -187,8 +241,7 @@ final class MemoryModel {
         let index = location(address, current: current)
         let epoch = tick(thread)
         let behind = newestOnly ? 0 : choose(among: candidates(index, from: coherenceFloor(index, thread)))
-        let stores = locations[index].stores
-        let store = stores[stores.count - 1 - behind]
+        let store = storeAt(index, storeCounts[index] - 1 - behind)
         assert(behind > 0 || store.value == current, "the model's newest store differs from memory")
         record(index, thread, epoch: epoch, key: store.key)
         var synchronised = false
@@ -197,7 +250,7 @@ final class MemoryModel {
             synchronised = true
         }
         lastReadWasStale[thread] = behind > 0
-        return Read(store: store, label: locations[index].label, behind: behind, synchronised: synchronised)
+        return Read(store: store, label: labels[index], behind: behind, synchronised: synchronised)
     }
 
     /// A plain store by `thread` of `value` at `address` (memory holds `previous`). Returns
@@ -208,39 +261,32 @@ final class MemoryModel {
     ) -> Bool {
         let index = location(address, current: previous)
         let epoch = tick(thread)
+        let count = storeCounts[index]
         // Where it may go: after every store this thread has seen (or that happens before it),
         // and not between a read-modify-write and the store it read.
-        var places = newestOnly ? 1 : candidates(index, from: coherenceFloor(index, thread))
-        let stores = locations[index].stores
+        let places = newestOnly ? 1 : candidates(index, from: coherenceFloor(index, thread))
         var allowed = 1
         while allowed < places {
-            let after = stores[stores.count - allowed]  // the store it would go before
-            let before = stores[stores.count - allowed - 1]
+            let after = storeAt(index, count - allowed)  // the store it would go before
+            let before = storeAt(index, count - allowed - 1)
             if after.isUpdate || after.key - before.key < 2 { break }
             allowed += 1
         }
-        places = allowed
-        let behind = choose(among: places)
-        let position = stores.count - behind
+        let behind = choose(among: allowed)
+        let position = count - behind
         let key =
             behind == 0
-            ? stores[stores.count - 1].key + MemoryModel.keySpacing
-            : stores[position - 1].key + (stores[position].key - stores[position - 1].key) / 2
-        let serial = locations[index].storeCount
-        locations[index].storeCount += 1
+            ? storeAt(index, count - 1).key + MemoryModel.keySpacing
+            : storeAt(index, position - 1).key + (storeAt(index, position).key - storeAt(index, position - 1).key) / 2
+        let serial = serials[index]
+        serials[index] += 1
         // A plain store heads a new release sequence if it releases, and ends any other (C++20).
-        let store = Store(
-            value: value, thread: thread, epoch: epoch, key: key, serial: serial, kind: kind, isUpdate: false,
-            releaseClock: releasing ? clocks[thread] : nil)
-        locations[index].stores.insert(store, at: position)
-        trim(index)
+        insert(
+            Store(
+                value: value, thread: thread, epoch: epoch, key: key, serial: serial, kind: kind, isUpdate: false,
+                releaseClock: releasing ? clocks[thread] : nil), at: position, index)
         record(index, thread, epoch: epoch, key: key)
         return behind == 0
-    }
-
-    @inline(__always)
-    private func trim(_ index: Int) {
-        if locations[index].stores.count > MemoryModel.historyBound { locations[index].stores.removeFirst() }
     }
 
     /// A read-modify-write by `thread` at `address`: it read the newest store (memory held
@@ -251,14 +297,14 @@ final class MemoryModel {
     ) -> Read {
         let index = location(address, current: previous)
         let epoch = tick(thread)
-        let read = locations[index].stores[locations[index].stores.count - 1]
+        let read = storeAt(index, storeCounts[index] - 1)
         var synchronised = false
         if acquiring, let release = read.releaseClock {
             clocks[thread].join(release)
             synchronised = true
         }
         lastReadWasStale[thread] = false
-        let result = Read(store: read, label: locations[index].label, behind: 0, synchronised: synchronised)
+        let result = Read(store: read, label: labels[index], behind: 0, synchronised: synchronised)
         guard let value else {
             record(index, thread, epoch: epoch, key: read.key)
             return result
@@ -269,14 +315,13 @@ final class MemoryModel {
         if releasing {
             if releaseClock == nil { releaseClock = clocks[thread] } else { releaseClock!.join(clocks[thread]) }
         }
-        let serial = locations[index].storeCount
-        locations[index].storeCount += 1
+        let serial = serials[index]
+        serials[index] += 1
         let key = read.key + MemoryModel.keySpacing
-        locations[index].stores.append(
+        insert(
             Store(
                 value: value, thread: thread, epoch: epoch, key: key, serial: serial, kind: kind, isUpdate: true,
-                releaseClock: releaseClock))
-        trim(index)
+                releaseClock: releaseClock), at: storeCounts[index], index)
         record(index, thread, epoch: epoch, key: key)
         return result
     }
