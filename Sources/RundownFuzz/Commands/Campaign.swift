@@ -53,6 +53,31 @@ package struct Campaign {
         log(
             "== \(target.name): fuzzing for \(seconds) s\(jobs > 1 ? " on \(jobs) workers" : "") from \(working) (\(Workspace.files(in: working).count) inputs, \(seeded) new from \(workspace.committedCorpus(target))); log: \(logFile)"
         )
+        // Fork mode's first pass records every seed that fails, where one process stops at the
+        // first: with several workers the seeds run once in one process first, so that a
+        // failing seed is one finding, exactly as without workers.
+        if jobs > 1 {
+            let seedLog = "\(logs)/\(target.name)-seeds.log"
+            let (seedTermination, seedOutput) = try fuzzer.run(
+                ["-runs=0", "-artifact_prefix=\(findings)/", working], log: seedLog, stop: stop)
+            if let artifact = seedOutput.artifact {
+                let result = CampaignResult(
+                    target: target,
+                    verdict: .found(artifact: artifact, summary: seedOutput.findingSummary ?? "see the log"),
+                    log: seedLog, figures: seedOutput)
+                log("   \(target.name): \(result.verdict.word) (a seed input, before the workers started)")
+                return result
+            }
+            if stop.isRequested || !seedTermination.succeeded {
+                let verdict: CampaignResult.Verdict =
+                    stop.isRequested
+                    ? .interrupted
+                    : .error(
+                        "the seed pass ended with \(seedTermination.description): "
+                            + (seedOutput.findingSummary ?? "see the log"))
+                return CampaignResult(target: target, verdict: verdict, log: seedLog, figures: seedOutput)
+            }
+        }
         let (termination, output) = try fuzzer.run(
             fuzzer.dictionaryFlags + LibFuzzerRun.workerFlags(jobs: jobs) + [
                 "-max_total_time=\(seconds)", "-print_final_stats=1", "-artifact_prefix=\(findings)/", working,
