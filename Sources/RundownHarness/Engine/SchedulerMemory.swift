@@ -64,7 +64,9 @@ extension Scheduler {
                     thread: UInt8(current), location: read.label, from: Int8(read.store.thread),
                     store: UInt16(truncatingIfNeeded: read.store.serial), behind: UInt8(read.behind),
                     acquiring: acquiring, synchronised: read.synchronised)))
-        guard feedsCounters else { return }
+        // A thread reading its own newest store is what a sequentially consistent run does at
+        // every step: only reads from another thread, or stale ones, make a feature.
+        guard feedsCounters, read.behind > 0 || read.store.thread != current else { return }
         var feature = read.label.featureClass &* 16 &+ UInt32(kind.rawValue)
         feature = feature &* 2 &+ (acquiring ? 1 : 0)
         feature = feature &* 16 &+ UInt32(read.store.kind.rawValue)
