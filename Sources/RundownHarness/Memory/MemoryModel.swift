@@ -92,7 +92,8 @@ final class MemoryModel {
     /// Starts a run of `threads` logical threads with the reads-from stream `readsFrom`.
     func reset(threads: Int, readsFrom: [UInt8], labeller: @escaping (UInt) -> LocationLabel) {
         precondition(threads <= VectorClock.maxThreads, "the memory model supports \(VectorClock.maxThreads) threads")
-        clocks = Array(repeating: VectorClock(), count: threads)
+        clocks.removeAll(keepingCapacity: true)
+        clocks.append(contentsOf: repeatElement(VectorClock(), count: threads))
         addresses.removeAll(keepingCapacity: true)
         labels.removeAll(keepingCapacity: true)
         storeCounts.removeAll(keepingCapacity: true)
@@ -101,7 +102,8 @@ final class MemoryModel {
         seenCounts.removeAll(keepingCapacity: true)
         seen.removeAll(keepingCapacity: true)
         self.readsFrom = ScheduleBytes(readsFrom)
-        lastReadWasStale = Array(repeating: false, count: threads)
+        lastReadWasStale.removeAll(keepingCapacity: true)
+        lastReadWasStale.append(contentsOf: repeatElement(false, count: threads))
         self.labeller = labeller
     }
 

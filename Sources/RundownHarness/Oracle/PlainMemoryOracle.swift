@@ -57,8 +57,10 @@ struct PlainMemoryOracle {
     private var blocks: [State?] = []
 
     mutating func reset(threads: Int, refs: Int) {
-        objects = Array(repeating: nil, count: refs)
-        blocks = Array(repeating: nil, count: threads)
+        objects.removeAll(keepingCapacity: true)
+        objects.append(contentsOf: repeatElement(nil, count: refs))
+        blocks.removeAll(keepingCapacity: true)
+        blocks.append(contentsOf: repeatElement(nil, count: threads))
     }
 
     private subscript(region: Region) -> State? {
