@@ -30,13 +30,15 @@ package enum Runtime {
     /// The calling logical thread's index (0 is `main`).
     package static var currentThread: Int { scheduler.current }
 
-    /// Starts `body` on the next free logical thread and returns it. Spawning is not a
-    /// scheduling point (the new thread becomes runnable; the schedule decides when it starts);
-    /// in a weak-memory run the new thread starts with everything its creator did.
+    /// Starts `body` on the next free logical thread and returns it. Spawning is a scheduling
+    /// point (as thread creation is an event for the tools the benchmarks come from); the new
+    /// thread becomes runnable and the schedule decides when it starts. In a weak-memory run
+    /// it starts with everything its creator did.
     @discardableResult
     package static func spawn(_ body: @escaping () -> Void) -> LogicalThread {
         let scheduler = self.scheduler
         let state = self.state!
+        scheduler.point(.call, word: .zero)
         guard state.nextSlot < scheduler.threadCount else {
             preconditionFailure(
                 "Runtime.spawn: the program spawns more than the \(scheduler.threadCount - 1) threads its run allows; "
