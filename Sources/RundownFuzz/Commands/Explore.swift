@@ -52,12 +52,14 @@ package struct Explore {
             return false
         }
         let folder = workspace.explorations
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: workspace.root + "/" + folder, withIntermediateDirectories: true)
         let name = program.name.replacingOccurrences(of: "/", with: "-")
+        // Relative to the repository root, as every path the tool prints.
         let file = "\(folder)/\(name)-\(source)-seed\(seed)"
-        guard FileManager.default.createFile(atPath: file, contents: Data(program.input(schedule: finding.bytes)))
-        else {
-            throw ToolFailure("cannot write \(file)")
+        let contents = Data(program.input(schedule: finding.bytes))
+        guard FileManager.default.createFile(atPath: workspace.root + "/" + file, contents: contents) else {
+            throw ToolFailure("cannot write \(workspace.root)/\(file)")
         }
         print("FAIL at schedule \(finding.schedule): \(finding.failure)")
         print(rate)
