@@ -71,3 +71,38 @@ extension RundownFuzzCommand {
         }
     }
 }
+
+extension RundownFuzzCommand {
+    struct ExploreRundown: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "explore-rundown",
+            abstract: "Every schedule up to --bound preemptions of the standard small set of rundown programs.",
+            discussion: """
+                The small set: owner + 2 workers on one ref (each worker acquires and releases once, \
+                the owner waits for rundown and tears down), every ref kind, 1 and 2 CPU slots. \
+                Ends with "explored all N schedules up to K preemptions: no failure" per program, or \
+                the first failure as an Interleavings input under findings/explore/. With --minimal: \
+                for every control a sequentially consistent schedule can catch, the smallest bound \
+                (up to --bound) that finds it.
+                """)
+        @OptionGroup var control: ControlOptions
+        @Option(help: "The preemption bound.") var bound = 2
+        @Option(help: "At most this many schedules per program and bound.") var schedules = 1_000_000
+        @Flag(help: "Find each control's minimal bound instead.") var minimal = false
+
+        func validate() throws {
+            guard bound >= 0 else { throw ValidationError("--bound must be 0 or more (got \(bound))") }
+            guard schedules >= 1 else { throw ValidationError("--schedules must be 1 or more (got \(schedules))") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let explore = RundownFuzz.ExploreRundown(
+                    workspace: try Workspace.current(), bound: bound, control: try control.fault(),
+                    maxSchedules: schedules)
+                if minimal { return explore.minimalBounds(progress: say).forEach(show) }
+                if try explore.run(progress: say, print: show) { throw ExitCode(1) }
+            }
+        }
+    }
+}

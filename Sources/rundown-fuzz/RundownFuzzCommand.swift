@@ -28,7 +28,7 @@ struct RundownFuzzCommand: ParsableCommand {
         subcommands: [
             Campaign.self, Build.self, Run.self, Check.self, Merge.self, Minimize.self, Replay.self, List.self,
             ControlsTable.self, Throughput.self, Coverage.self, OSSFuzzBuild.self, Clean.self, Explore.self,
-            Calibrate.self,
+            ExploreRundown.self, Calibrate.self,
         ],
         defaultSubcommand: Campaign.self)
 }

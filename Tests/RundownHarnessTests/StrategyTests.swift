@@ -109,3 +109,35 @@ struct StrategyTests {
         }
     }
 }
+
+/// Bounded exhaustive search on the rundown programs of the standard small set.
+@Suite("bounded search on rundown programs", .serialized)
+struct RundownBoundedTests {
+    @Test("the small set decodes as owner + 2 workers on one ref, and its default schedule passes")
+    func smallSet() {
+        #expect(RundownSmallSet.members.count == 6)
+        for member in RundownSmallSet.members {
+            let program = RundownSmallSet.program(of: member)
+            #expect(program.threads.count == 3 && program.refCount == 1, "\(member.name): \(program.listing)")
+            #expect(Harness.run(member.input, mode: .interleavings, feedsCounters: false).failure == nil)
+        }
+    }
+
+    @Test("plain ref, 1 CPU: every schedule up to 1 preemption passes; a control is found and replays")
+    func plainExhaustive() throws {
+        let member = try #require(RundownSmallSet.members.first { $0.name == "plain-1cpu" })
+        let clean = RundownSmallSet.explore(member, bound: 1, fault: .none, maxSchedules: 200_000)
+        #expect(
+            clean.exhausted && clean.finding == nil,
+            "\(clean.schedules) schedules, \(String(describing: clean.finding))")
+        #expect(clean.schedules > 1)
+        let control = try #require(RundownFault.controls.first { !$0.weakensOrdering })
+        let found = try #require(
+            RundownSmallSet.minimalBound(for: control, maxBound: 1, maxSchedules: 200_000),
+            "\(control.rawValue) not found within 1 preemption")
+        let finding = try #require(found.report.finding)
+        let replay = Harness.run(
+            found.member.input + finding.bytes, mode: .interleavings, fault: control, feedsCounters: false)
+        #expect(replay.failure == finding.failure)
+    }
+}
