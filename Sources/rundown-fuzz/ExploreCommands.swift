@@ -76,30 +76,41 @@ extension RundownFuzzCommand {
     struct ExploreRundown: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "explore-rundown",
-            abstract: "Every schedule up to --bound preemptions of the standard small set of rundown programs.",
+            abstract: "A schedule strategy, or every schedule up to --bound preemptions, on rundown programs.",
             discussion: """
-                The small set: owner + 2 workers on one ref (each worker acquires and releases once, \
-                the owner waits for rundown and tears down), every ref kind, 1 and 2 CPU slots. \
-                Ends with "explored all N schedules up to K preemptions: no failure" per program, or \
-                the first failure as an Interleavings input under findings/explore/. With --minimal: \
-                for every control a sequentially consistent schedule can catch, the smallest bound \
-                (up to --bound) that finds it.
+                The programs: the standard small set (owner + 2 workers on one ref, each worker \
+                acquires and releases once, the owner waits for rundown and tears down; every ref \
+                kind, 1 and 2 CPU slots), or the Interleavings input files given (their schedule \
+                bytes are dropped). --strategy bounded (the default) ends each program with \
+                "explored all N schedules up to K preemptions: no failure"; the sampling strategies \
+                run --schedules or --time. The first failure is written as an Interleavings input \
+                under findings/explore/. With --minimal: for every control a sequentially consistent \
+                schedule can catch, the smallest bound (up to --bound) that finds it.
                 """)
         @OptionGroup var control: ControlOptions
-        @Option(help: "The preemption bound.") var bound = 2
-        @Option(help: "At most this many schedules per program and bound.") var schedules = 1_000_000
+        @Option(help: "The schedule source: bounded, random-walk, pct<depth>, pos, surw, urw.") var strategy = "bounded"
+        @Option(help: "The preemption bound of the bounded search.") var bound = 2
+        @Option(help: "At most this many schedules per program.") var schedules = 1_000_000
+        @Option(help: "At most this many seconds per program (sampling strategies).") var time: Int?
+        @Option(help: "The random seed of a sampling strategy.") var seed: UInt64 = 1
         @Flag(help: "Find each control's minimal bound instead.") var minimal = false
+        @Argument(help: "Interleavings input files (default: the small set).") var files: [String] = []
 
         func validate() throws {
             guard bound >= 0 else { throw ValidationError("--bound must be 0 or more (got \(bound))") }
             guard schedules >= 1 else { throw ValidationError("--schedules must be 1 or more (got \(schedules))") }
+            if let time, time < 1 { throw ValidationError("--time must be 1 second or more (got \(time))") }
         }
 
         func run() throws {
             try reportingErrors {
-                let explore = RundownFuzz.ExploreRundown(
-                    workspace: try Workspace.current(), bound: bound, control: try control.fault(),
-                    maxSchedules: schedules)
+                var explore = RundownFuzz.ExploreRundown(
+                    workspace: try Workspace.current(),
+                    source: minimal ? .bounded(bound: bound) : try ScheduleSource.named(strategy, bound: bound),
+                    control: try control.fault(), maxSchedules: schedules)
+                explore.seed = seed
+                explore.seconds = time.map(Double.init)
+                if !files.isEmpty { try explore.use(files: files) }
                 if minimal { return explore.minimalBounds(progress: say).forEach(show) }
                 if try explore.run(progress: say, print: show) { throw ExitCode(1) }
             }

@@ -140,4 +140,21 @@ struct RundownBoundedTests {
             found.member.input + finding.bytes, mode: .interleavings, fault: control, feedsCounters: false)
         #expect(replay.failure == finding.failure)
     }
+
+    @Test("strategies on a rundown program: each finds a control that needs a preemption, and the finding replays")
+    func strategiesOnRundown() throws {
+        let member = try #require(RundownSmallSet.members.first { $0.name == "cacheAwareAllocated-2cpu" })
+        let control = RundownFault.drainSubtractsWordDelta
+        for strategy in StrategyTests.strategies(seed: 3) {
+            let report = RundownSmallSet.sample(member, strategy: strategy, fault: control, maxSchedules: 20_000)
+            let finding = try #require(
+                report.finding, "\(strategy.name) missed \(control.rawValue) in 20,000 schedules")
+            let replay = Harness.run(
+                member.input + finding.bytes, mode: .interleavings, fault: control, feedsCounters: false)
+            #expect(replay.failure == finding.failure, "\(strategy.name)")
+            #expect(
+                RundownSmallSet.sample(member, strategy: strategy, fault: .none, maxSchedules: 300).finding == nil,
+                "\(strategy.name) fails the real implementation")
+        }
+    }
 }

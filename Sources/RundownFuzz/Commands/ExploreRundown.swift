@@ -2,38 +2,70 @@ import Foundation
 import Rundown
 import RundownHarness
 
-/// `explore-rundown`: bounded exhaustive search over the rundown programs of the standard small
-/// set (``RundownSmallSet``): every schedule up to a preemption bound, on the real
-/// implementation or a negative control; the first failure is written as an Interleavings
-/// input (`ci/fuzz replay Interleavings FILE --control <control>` replays it). With
-/// `minimal`, every control that a sequentially consistent schedule can catch (the ordering
-/// controls need the weak-memory mode) is searched at bounds 0, 1, ... up to the bound, and the
-/// table says the smallest bound that finds it.
+/// `explore-rundown`: a schedule source over rundown programs, the standard small set
+/// (``RundownSmallSet``) or Interleavings input files: the bounded search (every schedule up to
+/// a preemption bound) or a sampling strategy, on the real implementation or a negative
+/// control; the first failure is written as an Interleavings input
+/// (`ci/fuzz replay Interleavings FILE --control <control>` replays it). With `minimal`, every
+/// control that a sequentially consistent schedule can catch (the ordering controls need the
+/// weak-memory mode) is searched at bounds 0, 1, ... up to the bound, and the table says the
+/// smallest bound that finds it.
 package struct ExploreRundown {
     package let workspace: Workspace
-    package let bound: Int
+    package let source: ScheduleSource
     package let control: RundownFault
     package let maxSchedules: Int
+    package var seed: UInt64 = 1
+    package var seconds: Double?
+    /// The programs: the small set, or the files given.
+    package var members = RundownSmallSet.members
 
-    package init(workspace: Workspace, bound: Int, control: RundownFault, maxSchedules: Int) {
+    package init(workspace: Workspace, source: ScheduleSource, control: RundownFault, maxSchedules: Int) {
         self.workspace = workspace
-        self.bound = bound
+        self.source = source
         self.control = control
         self.maxSchedules = maxSchedules
     }
 
-    /// Searches every member; returns whether one failed.
+    /// The preemption bound of a bounded source (3 for `minimal` otherwise).
+    var bound: Int {
+        if case let .bounded(bound) = source { return bound }
+        return 3
+    }
+
+    /// Uses Interleavings input files instead of the small set (their schedule bytes dropped).
+    package mutating func use(files: [String]) throws {
+        members = try files.map { file in
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw UsageError("cannot read \(file): no such file, or not readable")
+            }
+            guard let member = RundownSmallSet.member(named: file, input: [UInt8](data)) else {
+                throw UsageError("\(file) is not an Interleavings input (the decoder rejects it)")
+            }
+            return member
+        }
+    }
+
+    /// Explores every member; returns whether one failed.
     package func run(progress: @escaping (String) -> Void, print: (String) -> Void) throws -> Bool {
         var total = 0
-        for member in RundownSmallSet.members {
-            let report = RundownSmallSet.explore(member, bound: bound, fault: control, maxSchedules: maxSchedules) {
-                done, elapsed in
+        for member in members {
+            let report: Exploration.Report
+            let meter: Exploration.Progress = { done, elapsed in
                 progress("  \(member.name): \(done) schedules, \(Int(Double(done) / max(elapsed, 1e-9))) schedules/s")
+            }
+            if case let .bounded(bound) = source {
+                report = RundownSmallSet.explore(
+                    member, bound: bound, fault: control, maxSchedules: maxSchedules, progress: meter)
+            } else {
+                report = RundownSmallSet.sample(
+                    member, strategy: source.strategy(seed: seed)!, fault: control, maxSchedules: maxSchedules,
+                    seconds: seconds, progress: meter)
             }
             total += report.schedules
             if let finding = report.finding {
                 let file = try write(member, finding)
-                print("\(member.name): FAIL at schedule \(finding.schedule): \(finding.failure)")
+                print("\(member.name): FAIL at schedule \(finding.schedule) (\(source)): \(finding.failure)")
                 print("replay: ci/fuzz replay Interleavings \(file) --control \(control.rawValue)")
                 return true
             }
@@ -42,10 +74,12 @@ package struct ExploreRundown {
                     "\(member.name): explored all \(report.schedules) schedules up to \(bound) preemptions: no failure "
                         + "(\(Int(report.rate)) schedules/s)")
             } else {
-                print("\(member.name): stopped after \(report.schedules) schedules (--schedules): no failure so far")
+                print(
+                    "\(member.name): \(report.schedules) schedules (\(source)), no failure (\(Int(report.rate)) schedules/s)"
+                )
             }
         }
-        print("small set, control \(control.rawValue): \(total) schedules, no failure")
+        print("control \(control.rawValue): \(total) schedules, no failure")
         return false
     }
 
@@ -70,7 +104,8 @@ package struct ExploreRundown {
         let folder = workspace.explorations
         try FileManager.default.createDirectory(
             atPath: workspace.root + "/" + folder, withIntermediateDirectories: true)
-        let file = "\(folder)/rundown-\(member.name)-\(control.rawValue)-bounded\(bound)"
+        let name = member.name.split(separator: "/").last.map(String.init) ?? member.name
+        let file = "\(folder)/rundown-\(name)-\(control.rawValue)-\(source)"
         let contents = Data(member.input + finding.bytes)
         guard FileManager.default.createFile(atPath: workspace.root + "/" + file, contents: contents) else {
             throw ToolFailure("cannot write \(workspace.root)/\(file)")

@@ -52,6 +52,33 @@ package enum RundownSmallSet {
             }, bound: bound, maxSchedules: maxSchedules, progress: progress)
     }
 
+    /// Samples schedules of `member` from `strategy` under `fault` until the first failure,
+    /// `maxSchedules` schedules or `seconds` seconds. A finding's bytes, appended to
+    /// `member.input`, are an Interleavings input that replays it.
+    package static func sample(
+        _ member: Member, strategy: any ScheduleStrategy, fault: RundownFault, maxSchedules: Int,
+        seconds: Double? = nil, progress: Exploration.Progress? = nil
+    ) -> Exploration.Report {
+        let program = program(of: member)
+        return Exploration.sample(
+            { strategy in
+                OneRunAtATime.run {
+                    let runner = Runner.shared
+                    runner.reset(program: program, mode: .interleavings)
+                    let outcome = runner.run(schedule: [], fault: fault, feedsCounters: false, strategy: strategy)
+                    return RuntimeOutcome(
+                        failure: outcome.failure, schedule: outcome.produced, steps: outcome.steps, trace: [])
+                }
+            }, strategy: strategy, maxSchedules: maxSchedules, seconds: seconds, progress: progress)
+    }
+
+    /// A member made of an Interleavings input: its program, without its schedule bytes; nil if
+    /// the decoder rejects it.
+    package static func member(named name: String, input: [UInt8]) -> Member? {
+        guard let decoded = try? InputDecoder(mode: .interleavings).decodeInput(input) else { return nil }
+        return Member(name: name, input: Array(input.prefix(input.count - decoded.schedule.count)))
+    }
+
     /// The smallest preemption bound (up to `maxBound`) at which some member fails under
     /// `fault`: the bound, the member and the report; nil if none does.
     package static func minimalBound(
