@@ -42,4 +42,10 @@ public enum _RundownFuzzEntry {
     public static func threads(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         Harness.fuzzThreads(data, size)
     }
+
+    /// `Benchmarks`: the ported SCTBench programs on the runtime, for calibration (their bugs
+    /// are on purpose).
+    public static func benchmarks(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+        BenchmarkProgram.fuzz(data, size)
+    }
 }

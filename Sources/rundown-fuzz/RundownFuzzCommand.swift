@@ -27,7 +27,8 @@ struct RundownFuzzCommand: ParsableCommand {
             """,
         subcommands: [
             Campaign.self, Build.self, Run.self, Check.self, Merge.self, Minimize.self, Replay.self, List.self,
-            ControlsTable.self, Throughput.self, Coverage.self, OSSFuzzBuild.self, Clean.self,
+            ControlsTable.self, Throughput.self, Coverage.self, OSSFuzzBuild.self, Clean.self, Explore.self,
+            ExploreRundown.self, Calibrate.self,
         ],
         defaultSubcommand: Campaign.self)
 }
@@ -120,7 +121,7 @@ extension RundownFuzzCommand {
                             + "; commands: \(commands.joined(separator: ", ")); targets: \(FuzzTarget.all.map(\.name).joined(separator: ", "))"
                     )
                 }
-                let chosen = try FuzzTarget.selection(targets)
+                let chosen = try FuzzTarget.selection(targets, defaults: FuzzTarget.campaignTargets)
                 let fault = try control.fault()
                 let stop = StopSignal.install()
                 try FuzzBuild(workspace: workspace).run(targets: chosen, stop: stop, log: say)
@@ -142,7 +143,7 @@ extension RundownFuzzCommand {
         func run() throws {
             try reportingErrors {
                 let workspace = try Workspace.current()
-                let chosen = try FuzzTarget.selection(targets)
+                let chosen = try FuzzTarget.selection(targets, defaults: FuzzTarget.campaignTargets)
                 try runCampaign(
                     workspace: workspace, targets: chosen, seconds: seconds.value, jobs: workers.jobs,
                     control: try control.fault(), stop: StopSignal.install())

@@ -54,6 +54,8 @@ package enum FuzzEngine: Sendable, Equatable {
     case controlled(InputDecoder.Mode)
     /// Real OS threads (the Interleavings format and a thread plan).
     case realThreads
+    /// The ported concurrency benchmarks on the runtime (a program id byte, then schedule bytes).
+    case benchmarks
 }
 
 /// One libFuzzer target: its name on the command line, the executable it is built as, the
@@ -84,6 +86,11 @@ package struct FuzzTarget: Sendable, Hashable, CustomStringConvertible {
     /// Whether findings are timings on real threads (a replay repeats them) rather than schedules.
     package var runsOnRealThreads: Bool { engine == .realThreads }
 
+    /// Whether the target's programs have bugs on purpose (the ported benchmarks, for
+    /// calibrating the strategies and libFuzzer): a finding there is expected, so campaigns,
+    /// the controls table and ClusterFuzzLite leave it out unless named.
+    package var isCalibration: Bool { engine == .benchmarks }
+
     package static func == (a: FuzzTarget, b: FuzzTarget) -> Bool { a.name == b.name }
     package func hash(into hasher: inout Hasher) { hasher.combine(name) }
 
@@ -107,7 +114,13 @@ package struct FuzzTarget: Sendable, Hashable, CustomStringConvertible {
         FuzzTarget(
             name: "Threads-asan", product: "Threads", sanitizer: .address, engine: .realThreads,
             summary: "the Interleavings programs on real threads under AddressSanitizer (use after free)"),
+        FuzzTarget(
+            name: "Benchmarks", product: "Benchmarks", sanitizer: .address, engine: .benchmarks,
+            summary: "calibration: ported SCTBench programs with known bugs (program id byte, then schedule bytes)"),
     ]
+
+    /// The targets a campaign runs when none is named: every target but the calibration ones.
+    package static var campaignTargets: [FuzzTarget] { all.filter { !$0.isCalibration } }
 
     /// The executable products, each built once per sanitizer that needs it.
     package static var products: [String] {
@@ -134,9 +147,10 @@ package struct FuzzTarget: Sendable, Hashable, CustomStringConvertible {
             }
     }
 
-    /// The targets called `names`, or every target when `names` is empty; duplicates dropped.
-    package static func selection(_ names: [String]) throws(UsageError) -> [FuzzTarget] {
-        if names.isEmpty { return all }
+    /// The targets called `names`, or `defaults` (every target unless told) when `names` is
+    /// empty; duplicates dropped.
+    package static func selection(_ names: [String], defaults: [FuzzTarget] = all) throws(UsageError) -> [FuzzTarget] {
+        if names.isEmpty { return defaults }
         var chosen: [FuzzTarget] = []
         for name in names {
             let target = try named(name)

@@ -8,6 +8,7 @@ import Foundation
 /// - `.fuzz/corpus/<Target>/`: the working corpus of a target (ignored by git): the seeds plus
 ///   every input the campaigns kept. libFuzzer writes, reduces and deletes only here.
 /// - `findings/<Target>/`: what a campaign found (libFuzzer's crash, timeout and leak files).
+/// - `findings/explore/`: the first failure `explore` found, as an input `replay` accepts.
 /// - `findings/logs/<UTC time>-<command>/<target>.log`: the full output of each run of a
 ///   command (a campaign's libFuzzer logs, a build's swift build logs, a check's runs).
 package struct Workspace: Sendable {
@@ -32,6 +33,8 @@ package struct Workspace: Sendable {
     package func findings(_ target: FuzzTarget) -> String { "findings/\(target.name)" }
     package func optionsFile(_ target: FuzzTarget) -> String { "Corpus/\(target.corpusName).options" }
     package func dictionary(_ target: FuzzTarget) -> String { "Corpus/\(target.corpusName).dict" }
+    /// Where `explore` writes the first failure it finds: a replay file per program and source.
+    package var explorations: String { "findings/explore" }
     /// A real-thread input per ordering control.
     package var threadControls: String { "Corpus/ThreadsControls" }
 

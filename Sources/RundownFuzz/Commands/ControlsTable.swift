@@ -17,7 +17,7 @@ package struct ControlsTable {
 
         /// Every column, in table order.
         package static var all: [Column] {
-            FuzzTarget.all.flatMap { target -> [Column] in
+            FuzzTarget.campaignTargets.flatMap { target -> [Column] in
                 var columns = [Column(name: target.name, heading: heading(target), target: target, extraCounters: true)]
                 if target.engine == .controlled(.interleavings) {
                     columns.append(

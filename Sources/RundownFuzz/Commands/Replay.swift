@@ -37,6 +37,7 @@ package struct Replay {
             switch target.engine {
             case let .controlled(mode): failed += replayControlled(file, bytes, mode: mode, print: print)
             case .realThreads: failed += try replayOnThreads(file, bytes, stop: stop, print: print)
+            case .benchmarks: failed += replayBenchmark(file, bytes, print: print)
             }
         }
         return failed
@@ -57,6 +58,34 @@ package struct Replay {
             print("\(file): \(verdict)")
         } else {
             print("== \(file)\n" + Harness.report(outcome, mode: mode, fault: control) + "\n")
+        }
+        return failed
+    }
+
+    /// A `Benchmarks` input: the program, the interleaving as it ran (one line per shared
+    /// operation) and the verdict.
+    func replayBenchmark(_ file: String, _ bytes: [UInt8], print: (String) -> Void) -> Int {
+        guard let (program, schedule) = BenchmarkProgram.decode(bytes) else {
+            print("\(file): empty input (a Benchmarks input is a program id byte, then schedule bytes)")
+            return 0
+        }
+        let outcome = program.run(schedule: schedule, traced: !quiet)
+        var failed = outcome.failure == nil ? 0 : 1
+        var verdict = outcome.failure.map { "FAIL \($0.name): \($0)" } ?? "PASS"
+        if twice {
+            let again = program.run(schedule: schedule, traced: !quiet)
+            if again.trace != outcome.trace || again.failure != outcome.failure {
+                verdict = "FAIL nondeterministic: two runs of the same input took different decisions"
+                failed = 1
+            }
+        }
+        if quiet {
+            print("\(file): \(verdict)")
+        } else {
+            print(
+                "== \(file)\nprogram \(program.id): \(program.name), \(program.threads) threads, "
+                    + "\(schedule.count) schedule bytes\n" + outcome.trace.dropLast().joined(separator: "\n")
+                    + "\nverdict: \(verdict)\n")
         }
         return failed
     }

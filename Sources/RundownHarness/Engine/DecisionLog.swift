@@ -16,14 +16,20 @@ package final class DecisionLog {
         package var arity: Int
         package var position: Int
         package var defaultPosition: Int
+        /// Whether the thread that reached the decision could have gone on: choosing another
+        /// option then is a preemption (what ``BoundedSearch`` counts).
+        package var preemptable: Bool
     }
 
     package private(set) var decisions: [Decision] = []
 
     package init() {}
 
-    func record(_ stream: Stream, arity: Int, position: Int, defaultPosition: Int) {
-        decisions.append(Decision(stream: stream, arity: arity, position: position, defaultPosition: defaultPosition))
+    func record(_ stream: Stream, arity: Int, position: Int, defaultPosition: Int, preemptable: Bool = false) {
+        decisions.append(
+            Decision(
+                stream: stream, arity: arity, position: position, defaultPosition: defaultPosition,
+                preemptable: preemptable))
     }
 }
 

@@ -24,6 +24,8 @@ package enum Failure: Equatable, Sendable, CustomStringConvertible {
     /// Weak-memory mode: two accesses to plain memory (a protected object, a wait block) that
     /// happens-before does not order (see ``PlainMemoryOracle``).
     case unordered(thread: Int, what: String)
+    /// A runtime program's assertion `name` did not hold on thread `thread` (``Runtime/check(_:_:)``).
+    case assertion(thread: Int, name: String)
 
     /// A short stable name (used in reports and tables).
     package var name: String {
@@ -37,6 +39,7 @@ package enum Failure: Equatable, Sendable, CustomStringConvertible {
         case .leak: return "leak"
         case .waitBlockLifetime: return "wait-block-lifetime"
         case .unordered: return "unordered-access"
+        case .assertion: return "assertion"
         }
     }
 
@@ -64,6 +67,8 @@ package enum Failure: Equatable, Sendable, CustomStringConvertible {
             return "WAIT-BLOCK LIFETIME: \(what)"
         case let .unordered(_, what):
             return "UNORDERED ACCESS (weak memory): \(what)"
+        case let .assertion(thread, name):
+            return "ASSERTION FAILED (T\(thread)): \(name)"
         }
     }
 }

@@ -70,6 +70,17 @@ final class Scheduler {
     var decisions: DecisionLog?
     /// The trace step of each thread's latest scheduling point (findings name their accesses by it).
     var pointSteps: [Int] = []
+    /// What each thread is about to do at its latest scheduling point (strategies that reason
+    /// about conflicts read it; ``PendingAccess/unknown`` where the point names no object).
+    var pending: [PendingAccess] = []
+    /// When set, the strategy makes every decision instead of the schedule bytes, and the bytes
+    /// a replay needs to repeat the run collect in ``produced``.
+    var strategy: (any ScheduleStrategy)?
+    /// The schedule bytes of the run so far, when a strategy decides (one byte per decision).
+    var produced: [UInt8] = []
+    /// Names what a blocked thread waits on, for keys the scheduler does not know itself (the
+    /// runtime's mutexes, condition variables and joins); nil falls back to the event wording.
+    var describeWait: ((UInt) -> String?)?
 
     /// Prepares a run of `threads` logical threads.
     func reset(
@@ -99,6 +110,10 @@ final class Scheduler {
         self.onPoint = onPoint
         self.current = -1
         self.pointSteps = Array(repeating: 0, count: threads)
+        self.pending = Array(repeating: .unknown, count: threads)
+        self.strategy = nil
+        self.produced = []
+        self.describeWait = nil
         self.steps = 0
         self.failure = nil
         self.gateOpen = false
@@ -168,11 +183,12 @@ final class Scheduler {
         let waits = blocked.map { thread -> String in
             guard case let .blocked(key) = states[thread] else { return "T\(thread)" }
             let on =
-                key == Scheduler.joinKey
-                ? "joining the other threads"
-                : key == Scheduler.gateKey
-                    ? "at the start gate"
-                    : "asleep on its event"
+                describeWait?(key)
+                ?? (key == Scheduler.joinKey
+                    ? "joining the other threads"
+                    : key == Scheduler.gateKey
+                        ? "at the start gate"
+                        : "asleep on its event")
             return "T\(thread) (" + (lifetime.calls[thread].map { "\($0), " } ?? "") + on + ")"
         }
         let unfinished = states.filter { $0 != .finished }.count
@@ -198,18 +214,34 @@ final class Scheduler {
         var runnable = 0
         for state in states where state == .runnable { runnable += 1 }
         if runnable == 0 { return nil }
+        let canContinue = preferring == current && preferring < states.count && states[preferring] == .runnable
         let fallback =
             preferring < states.count && states[preferring] == .runnable
             ? preferring : states.firstIndex(of: .runnable)!
+        if let strategy {
+            let chosen = strategy.chooseThread(
+                DecisionPoint(
+                    runnable: states.indices.filter { states[$0] == .runnable },
+                    continuing: canContinue ? preferring : nil, pending: pending))
+            precondition(
+                states[chosen] == .runnable, "the \(strategy.name) strategy chose thread \(chosen), which cannot run")
+            let position = runnablePosition(of: chosen)
+            produced.append(UInt8(truncatingIfNeeded: position))
+            decisions?.record(
+                .schedule, arity: runnable, position: position, defaultPosition: runnablePosition(of: fallback),
+                preemptable: canContinue)
+            return chosen
+        }
         guard let byte = schedule.next() else {
             decisions?.record(
                 .schedule, arity: runnable, position: runnablePosition(of: fallback),
-                defaultPosition: runnablePosition(of: fallback))
+                defaultPosition: runnablePosition(of: fallback), preemptable: canContinue)
             return fallback
         }
         var k = Int(byte) % runnable
         decisions?.record(
-            .schedule, arity: runnable, position: k, defaultPosition: runnablePosition(of: fallback))
+            .schedule, arity: runnable, position: k, defaultPosition: runnablePosition(of: fallback),
+            preemptable: canContinue)
         for index in states.indices where states[index] == .runnable {
             if k == 0 { return index }
             k -= 1
@@ -232,7 +264,8 @@ final class Scheduler {
     /// A scheduling point: the calling logical thread is about to perform `kind` on a word whose
     /// value is `value`. The schedule decides who performs the next step.
     @inline(__always)
-    func point(_ kind: PointKind, word: WordClass) {
+    func point(_ kind: PointKind, word: WordClass, access: PendingAccess = .unknown) {
+        pending[current] = access
         steps += 1
         if steps > stepBound { fail(.livelock(steps: stepBound)) }
         onPoint()
@@ -352,7 +385,13 @@ final class Scheduler {
     /// The CPU slot the schedule places the calling thread on.
     func chooseCPU() -> UInt32 {
         point(.currentCPU, word: .event)
-        let byte = schedule.next()
+        var byte: UInt8?
+        if let strategy {
+            byte = UInt8(truncatingIfNeeded: strategy.chooseValue(below: cpuCount))
+            produced.append(byte!)
+        } else {
+            byte = schedule.next()
+        }
         let cpu = byte.map { Int($0) % cpuCount } ?? current % cpuCount
         decisions?.record(.schedule, arity: cpuCount, position: cpu, defaultPosition: current % cpuCount)
         trace.append(.cpu(thread: current, cpu: cpu))

@@ -65,13 +65,16 @@ package final class Runner {
         package var trace: [TraceEvent]
         /// Scheduling points executed.
         package var steps: Int
+        /// The schedule bytes that replay the run (a strategy's decisions, when one decided).
+        package var produced: [UInt8]
     }
 
     /// Runs the program with `schedule`, the library switched to `fault`; with a reads-from
-    /// stream (even an empty one) under the weak-memory model. `decisions` records every choice.
+    /// stream (even an empty one) under the weak-memory model. `decisions` records every choice;
+    /// `strategy`, when given, makes them instead of the schedule bytes.
     package func run(
         schedule: [UInt8], readsFrom: [UInt8]? = nil, fault: RundownFault, feedsCounters: Bool = true,
-        stepBound: Int = Runner.stepBound, decisions: DecisionLog? = nil
+        stepBound: Int = Runner.stepBound, decisions: DecisionLog? = nil, strategy: (any ScheduleStrategy)? = nil
     ) -> RunOutcome {
         if let failing = program.failingAllocation {
             RundownPool.injectFailures(.nth(failing), tag: Runner.tag)
@@ -88,8 +91,13 @@ package final class Runner {
             cpuCount: program.cpus, fault: fault, stepBound: stepBound, feedsCounters: feedsCounters,
             readsFrom: readsFrom, refs: program.refCount, labeller: { Runner.current!.label(of: $0) },
             decisions: decisions, onPoint: { Runner.current!.checkInvariants() })
+        if let strategy {
+            strategy.beginRun(threads: program.threads.count)
+            scheduler.strategy = strategy
+        }
         Runner.current = self
         scheduler.run()
+        strategy?.endRun(steps: scheduler.steps)
         var failure = scheduler.failure
         let finishedNormally = failure == nil && !misuseReported
 
@@ -100,7 +108,9 @@ package final class Runner {
                 failure = .leak(before: poolBefore, after: usage)
             }
         }
-        return RunOutcome(failure: failure, trace: scheduler.trace, steps: scheduler.steps)
+        return RunOutcome(
+            failure: failure, trace: scheduler.trace, steps: scheduler.steps,
+            produced: strategy == nil ? schedule : scheduler.produced)
     }
 
     /// The interceptor for misuse reports: judged against the model, then the run ends.
