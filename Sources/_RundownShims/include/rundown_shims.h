@@ -3,6 +3,9 @@
 // - futex wait/wake on a 32-bit word (the kernel sleep behind waitForRelease),
 // - the current CPU, read from the rseq area glibc registers for every thread
 //   (about as cheap as a plain load; sched_getcpu() is the fallback),
+// - the fast path's restartable per-CPU add (an rseq critical section) and its process-wide
+//   barrier (membarrier), with the once-per-process choice between the fast path and the
+//   compare-exchange fallback (rundown_rseq_slot.h),
 // - the process-wide checked-mode switch, read on every Rundown entry point,
 // - the stop for a system call that failed in a way nobody can handle (the tool shims use it
 //   too, so every such message reads the same).
@@ -90,5 +93,7 @@ static inline void rundown_set_checked_mode(int on) {
 #ifdef __cplusplus
 }
 #endif
+
+#include "rundown_rseq_slot.h"
 
 #endif
