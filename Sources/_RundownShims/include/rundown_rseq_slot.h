@@ -18,14 +18,16 @@
 
 #include <stdint.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-#if RUNDOWN_HAVE_RSEQ && defined(__x86_64__)
+// Self-contained (the module map may compile this header on its own).
+#if defined(__linux__) && defined(__x86_64__) && __has_include(<sys/rseq.h>)
+#include <sys/rseq.h>
 #define RUNDOWN_HAVE_RSEQ_SLOT 1
 #else
 #define RUNDOWN_HAVE_RSEQ_SLOT 0
+#endif
+
+#ifdef __cplusplus
+extern "C" {
 #endif
 
 /// 1 when this process runs the fast path, 0 when it runs the compare-exchange path. Decided
