@@ -11,6 +11,7 @@
 #endif
 
 int rundown_fast_path_flag = 0;
+int rundown_fast_unchecked_flag = 0;
 
 #if RUNDOWN_HAVE_RSEQ_SLOT
 /// Whether glibc registered an rseq area for the calling thread (the main thread here; glibc
@@ -42,8 +43,9 @@ static int rundown_register_rseq_barrier(void) {
 }
 #endif
 
-// Before main, so that every ref of the process, made from Swift or C, runs one path.
-__attribute__((constructor)) static void rundown_choose_fast_path(void) {
+// Before main, so that every ref of the process, made from Swift or C, runs one path; before the
+// checked-mode constructor (default priority), which derives rundown_fast_unchecked_flag.
+__attribute__((constructor(101))) static void rundown_choose_fast_path(void) {
 #if RUNDOWN_HAVE_RSEQ_SLOT
     const char *value = getenv("RUNDOWN_FAST_PATH");
     if (value != NULL && strcmp(value, "0") == 0) return;

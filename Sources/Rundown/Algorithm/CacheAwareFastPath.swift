@@ -71,7 +71,7 @@ extension CacheAwareRundown {
         // Every section that read the gate open has committed, its store and everything before
         // it visible here; every other one reads the marker (the barrier is a full fence on
         // every thread, after the compare-exchange above).
-        Platform.barrier()
+        if Platform.fault != .waitSkipsBarrier { Platform.barrier() }
         var total: UInt = 0
         for index in 0..<layout.count {
             // Relaxed: after the barrier no section writes a slot, and the barrier ordered every

@@ -125,6 +125,10 @@ package enum SystemPlatform: RundownPlatform {
     @inlinable @inline(__always)
     package static var fastPath: Bool { rundown_fast_path() != 0 }
 
+    /// One load: the shim keeps the combined flag in step with the checked-mode switch.
+    @inlinable @inline(__always)
+    package static var fastPathUnchecked: Bool { rundown_fast_unchecked() != 0 }
+
     /// See ``RundownPlatform/restartableSlotAdd``: the shim's rseq critical section.
     @inlinable @inline(__always)
     package static func restartableSlotAdd(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt {

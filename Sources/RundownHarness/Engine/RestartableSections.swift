@@ -19,6 +19,10 @@ import Synchronization
 ///   thread's clock joins the caller's (the caller's earlier stores, the closed gate among them,
 ///   happen before their later accesses). Threads are not ordered with each other by it.
 ///
+/// The fast path's controls: `commit-outside-section` ignores the restart at the commit (it
+/// stores what it read plus the delta whatever ran since); `restart-skips-closed-check` does
+/// not look at the gate again after a restart.
+///
 /// What is not: a section on another CPU that runs on past a switch in the schedule is treated
 /// as running in parallel (real CPUs do), so only the same CPU or a barrier restarts it; signals
 /// and migrations are not modelled apart from that.
@@ -27,6 +31,7 @@ extension ControlledPlatform {
 
     package static func restartableSlotAdd(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt {
         let scheduler = self.scheduler
+        var restarted = false
         while true {
             let cpu = Int(scheduler.chooseCPU())
             scheduler.sectionsStarted[cpu] &+= 1
@@ -36,7 +41,8 @@ extension ControlledPlatform {
             let gate = scheduler.modelLoad(
                 gateAddress, current: layout.gate.pointee.load(ordering: .relaxed), acquiring: true,
                 newestOnly: false, kind: .restartable)
-            if gate != 0 { return gate }
+            let skipsCheck = restarted && scheduler.fault == .restartSkipsClosedCheck
+            if gate != 0 && !skipsCheck { return gate }
             let slot = layout.slot(forCPU: UInt32(cpu))
             let slotAddress = UInt(bitPattern: slot)
             let read = scheduler.modelLoad(
@@ -44,7 +50,10 @@ extension ControlledPlatform {
                 kind: .restartable)
             scheduler.point(.restartable, word: WordClass.of(read))
             let aborted = scheduler.sectionsStarted[cpu] != started || scheduler.barriers != barriers
-            if aborted { continue }
+            if aborted && scheduler.fault != .commitOutsideSection {
+                restarted = true
+                continue
+            }
             let value = read &+ delta
             let previous = slot.pointee.load(ordering: .relaxed)
             if scheduler.modelStore(

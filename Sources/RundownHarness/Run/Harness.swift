@@ -107,7 +107,7 @@ package enum Harness {
         runner.reset(program: program, mode: mode)
         let result = runner.run(
             schedule: decoded.schedule, readsFrom: decoded.readsFrom, fault: fault, feedsCounters: feedsCounters,
-            stepBound: stepBound, fastPath: fastPath)
+            stepBound: stepBound, fastPath: fastPath || fault.needsFastPath)
         if let failure = result.failure {
             return .failed(program: program, trace: result.trace, failure: failure)
         }

@@ -41,6 +41,15 @@ static inline int rundown_fast_path(void) {
     return __atomic_load_n(&rundown_fast_path_flag, __ATOMIC_RELAXED);
 }
 
+/// 1 when the fast path runs and checked mode is off: the fast paths' one test. Kept equal to
+/// rundown_fast_path() && !rundown_checked_mode() by the constructors and rundown_set_checked_mode.
+extern int rundown_fast_unchecked_flag;
+
+static inline int rundown_fast_unchecked(void) {
+    // Relaxed: a configuration value, as the checked-mode switch it follows.
+    return __atomic_load_n(&rundown_fast_unchecked_flag, __ATOMIC_RELAXED);
+}
+
 /// The process-wide barrier: on return, every rseq critical section that was in progress on any
 /// thread of the process has either committed (its stores visible to the caller) or will restart
 /// (and its reads come after the caller's earlier stores). Only when rundown_fast_path() is 1;
