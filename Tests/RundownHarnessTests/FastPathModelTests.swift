@@ -26,9 +26,11 @@ struct FastPathModelTests {
 
     /// Generated programs (three threads of eight operations on a cache-aware ref, random
     /// schedules and, in weak-memory mode, reads-from streams), as the throughput command builds them.
-    @Test("generated inputs run on the fast-path model without a finding", arguments: [
-        InputDecoder.Mode.interleavings, .weakMemory,
-    ])
+    @Test(
+        "generated inputs run on the fast-path model without a finding",
+        arguments: [
+            InputDecoder.Mode.interleavings, .weakMemory,
+        ])
     func generated(mode: InputDecoder.Mode) {
         var random = SplitMix64(seed: 0x5EC7_10A5)
         var ran = 0

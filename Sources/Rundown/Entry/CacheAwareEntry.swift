@@ -41,7 +41,8 @@ package enum CacheAwareEntryPoints<Platform: RundownPlatform> {
             return nil
         }
         CacheAwareLayout.write(
-            CacheAwareLayout(slots: slots, stride: stride, count: cpus, header: header), owner: UInt(bitPattern: slots), header: header)
+            CacheAwareLayout(slots: slots, stride: stride, count: cpus, header: header), owner: UInt(bitPattern: slots),
+            header: header)
         if Platform.isChecked { RundownShadow.register(header, origin: .allocated, call: call) }
         return header
     }
