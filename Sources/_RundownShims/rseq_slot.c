@@ -55,13 +55,19 @@ __attribute__((constructor(101))) static void rundown_choose_fast_path(void) {
 #endif
 }
 
-void rundown_rseq_barrier(void) {
+void rundown_rseq_barrier(const uintptr_t *gate) {
 #if RUNDOWN_HAVE_RSEQ_SLOT
     // Registered before main, so no error is expected: any is a broken promise of the kernel.
     if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, 0, 0) != 0) {
         rundown_fatal_errno("membarrier(PRIVATE_EXPEDITED_RSEQ)", errno);
     }
+#if RUNDOWN_TSAN
+    __tsan_acquire((void *)gate);
 #else
+    (void)gate;
+#endif
+#else
+    (void)gate;
     rundown_fatal_errno("membarrier(PRIVATE_EXPEDITED_RSEQ)", ENOSYS);
 #endif
 }

@@ -128,8 +128,18 @@ uintptr_t rundown_rseq_slot_add_control(
     const uintptr_t *gate, char *slots, uint32_t stride, uint32_t count, uintptr_t delta, int control,
     uint32_t spin) {
 #if RUNDOWN_HAVE_RSEQ_SLOT
-    if (control == RUNDOWN_RSEQ_CONTROL_COMMIT_OUTSIDE) return commit_outside(gate, slots, stride, count, delta, spin);
-    return restart_skips_check(gate, slots, stride, count, delta, spin);
+#if RUNDOWN_TSAN
+    // The production section's annotations (rundown_rseq_slot.h), so that ThreadSanitizer judges
+    // the deviation and not its own blindness to the sections.
+    if ((intptr_t)delta < 0) __tsan_release((void *)gate);
+#endif
+    uintptr_t seen = control == RUNDOWN_RSEQ_CONTROL_COMMIT_OUTSIDE
+        ? commit_outside(gate, slots, stride, count, delta, spin)
+        : restart_skips_check(gate, slots, stride, count, delta, spin);
+#if RUNDOWN_TSAN
+    if ((intptr_t)delta >= 0 && seen == 0) __tsan_acquire((void *)gate);
+#endif
+    return seen;
 #else
     (void)gate; (void)slots; (void)stride; (void)count; (void)delta; (void)control; (void)spin;
     __builtin_trap();

@@ -10,7 +10,7 @@ import Synchronization
 /// An acquire is one section that fails when the gate is closed; a release is one section that
 /// subtracts, or, when it finds the gate closed, drains the wait block as the other path does.
 ///
-/// The wait closes the gate, then runs the barrier (``RundownPlatform/barrier``): every section
+/// The wait closes the gate, then runs the barrier (``RundownPlatform/barrier(_:)``): every section
 /// that read the gate open has committed by then, and its store is visible to the waiter; every
 /// other section restarts or starts later and sees the gate closed. So the slots are final
 /// after the barrier, and their sum is what is outstanding; the waiter drains it through the
@@ -71,7 +71,7 @@ extension CacheAwareRundown {
         // Every section that read the gate open has committed, its store and everything before
         // it visible here; every other one reads the marker (the barrier is a full fence on
         // every thread, after the compare-exchange above).
-        if Platform.fault != .waitSkipsBarrier { Platform.barrier() }
+        if Platform.fault != .waitSkipsBarrier { Platform.barrier(layout) }
         var total: UInt = 0
         for index in 0..<layout.count {
             // Relaxed: after the barrier no section writes a slot, and the barrier ordered every

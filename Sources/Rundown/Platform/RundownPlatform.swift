@@ -69,8 +69,9 @@ package protocol RundownPlatform {
     /// The fast path's process-wide barrier: on return every ``restartableSlotAdd`` in progress on
     /// any thread has committed (its store visible to the caller) or will restart after the
     /// caller's earlier stores (and read them); a full fence on every thread. Only when
-    /// ``fastPath`` is true.
-    static func barrier()
+    /// ``fastPath`` is true. `layout`: the ref whose slots the caller reads next (sanitizer builds
+    /// record the ordering there).
+    static func barrier(_ layout: CacheAwareLayout)
 
     /// Number of CPUs: the slot count of a cache-aware ref allocated or sized on this platform.
     /// The size a ref needs follows from it (``CacheAwareEntryPoints/sizeOf``), so it must not

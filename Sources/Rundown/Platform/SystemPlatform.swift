@@ -140,7 +140,9 @@ package enum SystemPlatform: RundownPlatform {
 
     /// See ``RundownPlatform/barrier``: membarrier's private expedited rseq command.
     @usableFromInline
-    package static func barrier() { rundown_rseq_barrier() }
+    package static func barrier(_ layout: CacheAwareLayout) {
+        rundown_rseq_barrier(UnsafeRawPointer(layout.gate).assumingMemoryBound(to: UInt.self))
+    }
 
     /// See ``RundownPlatform/currentCPU``.
     @inlinable @inline(__always)

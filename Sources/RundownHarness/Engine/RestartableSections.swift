@@ -65,7 +65,7 @@ extension ControlledPlatform {
         }
     }
 
-    package static func barrier() {
+    package static func barrier(_ layout: CacheAwareLayout) {
         let scheduler = self.scheduler
         scheduler.point(.barrier, word: .event)
         scheduler.barriers &+= 1

@@ -103,7 +103,7 @@ extension ForwardingPlatform {
 
     /// The base's barrier (a system call: nothing to hook that its cost does not dwarf).
     @inlinable @inline(__always)
-    package static func barrier() { Base.barrier() }
+    package static func barrier(_ layout: CacheAwareLayout) { Base.barrier(layout) }
 
     @inlinable @inline(__always)
     package static var cpuCount: Int { Base.cpuCount }

@@ -53,8 +53,26 @@ static inline int rundown_fast_unchecked(void) {
 /// The process-wide barrier: on return, every rseq critical section that was in progress on any
 /// thread of the process has either committed (its stores visible to the caller) or will restart
 /// (and its reads come after the caller's earlier stores). Only when rundown_fast_path() is 1;
-/// any failure stops the process.
-void rundown_rseq_barrier(void);
+/// any failure stops the process. `gate`: the ref the caller is about to read the slots of; in a
+/// ThreadSanitizer build the barrier is recorded there as an acquire of every section's release
+/// (ThreadSanitizer sees neither the kernel's barrier nor the sections' assembly).
+void rundown_rseq_barrier(const uintptr_t *gate);
+
+#if defined(__SANITIZE_THREAD__)
+#define RUNDOWN_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define RUNDOWN_TSAN 1
+#endif
+#endif
+#ifndef RUNDOWN_TSAN
+#define RUNDOWN_TSAN 0
+#endif
+
+#if RUNDOWN_TSAN
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+#endif
 
 /// The restartable per-CPU add. As one critical section on the current CPU: reads `*gate`; if it
 /// is not 0 returns it and changes nothing; otherwise adds `delta` (wrapping) to the slot
@@ -68,6 +86,10 @@ void rundown_rseq_barrier(void);
 static inline uintptr_t rundown_rseq_slot_add(
     const uintptr_t *gate, char *slots, uint32_t stride, uint32_t count, uintptr_t delta) {
 #if RUNDOWN_HAVE_RSEQ_SLOT
+#if RUNDOWN_TSAN
+    // A release (negative delta) publishes what its thread did before it to the waiter's barrier.
+    if ((intptr_t)delta < 0) __tsan_release((void *)gate);
+#endif
     char *tp;
     __asm__("mov %%fs:0, %0" : "=r"(tp));
     char *area = tp + __rseq_offset;
@@ -114,6 +136,10 @@ static inline uintptr_t rundown_rseq_slot_add(
         : [area] "r"(area), [gate] "r"(gate), [slots] "r"(slots), [stride] "r"(stride), [count] "r"(count),
           [delta] "r"(delta)
         : "rax", "rdx", "memory", "cc");
+#if RUNDOWN_TSAN
+    // A granted acquire has read the gate that initialize or reinitialize released.
+    if ((intptr_t)delta >= 0 && seen == 0) __tsan_acquire((void *)gate);
+#endif
     return seen;
 #else
     (void)gate; (void)slots; (void)stride; (void)count; (void)delta;
