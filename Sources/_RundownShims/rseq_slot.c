@@ -12,6 +12,12 @@
 
 int rundown_fast_path_flag = 0;
 int rundown_fast_unchecked_flag = 0;
+const int rundown_sections_annotated = RUNDOWN_TSAN;
+
+uintptr_t rundown_rseq_slot_add_annotated(
+    const uintptr_t *gate, char *slots, uint32_t stride, uint32_t count, uintptr_t delta) {
+    return rundown_rseq_slot_add(gate, slots, stride, count, delta);
+}
 
 #if RUNDOWN_HAVE_RSEQ_SLOT
 /// Whether glibc registered an rseq area for the calling thread (the main thread here; glibc

@@ -132,7 +132,13 @@ package enum SystemPlatform: RundownPlatform {
     /// See ``RundownPlatform/restartableSlotAdd``: the shim's rseq critical section.
     @inlinable @inline(__always)
     package static func restartableSlotAdd(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt {
-        rundown_rseq_slot_add(
+        if _slowPath(rundown_sections_annotated != 0) {
+            return rundown_rseq_slot_add_annotated(
+                UnsafeRawPointer(layout.gate).assumingMemoryBound(to: UInt.self),
+                layout.slots.assumingMemoryBound(to: CChar.self), UInt32(truncatingIfNeeded: layout.stride),
+                UInt32(truncatingIfNeeded: layout.count), delta)
+        }
+        return rundown_rseq_slot_add(
             UnsafeRawPointer(layout.gate).assumingMemoryBound(to: UInt.self),
             layout.slots.assumingMemoryBound(to: CChar.self), UInt32(truncatingIfNeeded: layout.stride),
             UInt32(truncatingIfNeeded: layout.count), delta)

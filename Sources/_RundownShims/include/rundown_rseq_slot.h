@@ -74,6 +74,17 @@ void __tsan_acquire(void *addr);
 void __tsan_release(void *addr);
 #endif
 
+/// 1 when the shim was built with ThreadSanitizer. Swift code cannot tell at compile time, and
+/// compiles rundown_rseq_slot_add below without the annotations: where this is 1 it calls
+/// rundown_rseq_slot_add_annotated instead (and rundown_fast_unchecked() is 0, so the entry
+/// points' one-test path, which calls the inline section directly, is not taken).
+extern const int rundown_sections_annotated;
+
+/// rundown_rseq_slot_add as compiled in the shim's own object, with the ThreadSanitizer
+/// annotations when the shim has them.
+uintptr_t rundown_rseq_slot_add_annotated(
+    const uintptr_t *gate, char *slots, uint32_t stride, uint32_t count, uintptr_t delta);
+
 /// The restartable per-CPU add. As one critical section on the current CPU: reads `*gate`; if it
 /// is not 0 returns it and changes nothing; otherwise adds `delta` (wrapping) to the slot
 /// `slots + (cpu mod count) * stride` with a plain load and a plain store (the commit) and
