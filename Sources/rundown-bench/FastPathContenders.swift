@@ -31,7 +31,9 @@ enum CompareExchangePlatform: RundownPlatform {
     @inline(__always) static func restartableSlotAdd(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt {
         fatalError("the compare-exchange path has no restartable sections")
     }
-    @inline(__always) static func barrier(_ layout: CacheAwareLayout) { fatalError("the compare-exchange path has no barrier") }
+    @inline(__always) static func barrier(_ layout: CacheAwareLayout) {
+        fatalError("the compare-exchange path has no barrier")
+    }
     @inline(__always) static func currentCPU() -> UInt32 { SystemPlatform.currentCPU() }
     static var cpuCount: Int { SystemPlatform.cpuCount }
     @inline(__always) static var fault: RundownFault { .none }
