@@ -184,7 +184,7 @@ func row(_ name: String, _ ns: Double) {
 row("bare Atomic add+sub (floor)", floor)
 row("plain, hand-written (no seam)", handNs)
 row("RundownRef (plain)", plainNs)
-row("CacheAwareRundownRef (\(fastPath ? "fast path" : "cmpxchg path"))", cacheNs)
+row("CacheAwareRundownRef (\(fastPath ? "fast path" : "cmpxchg"))", cacheNs)
 row("cache-aware, compare-exchange path", compareExchangeNs)
 if let perCPUNs { row("rseq per-CPU add+sub (new floor)", perCPUNs) }
 print(String(format: "seam cost: RundownRef / hand-written = %.2fx", plainNs / handNs))
