@@ -15,6 +15,21 @@ struct FastPathChoiceTests {
         #endif
     }
 
+    /// The misuse exit tests run in child processes: they must take the parent's path (the
+    /// environment is inherited, and the choice is made again, the same way, before main).
+    @Test("an exit test's child process takes the same path as the test process")
+    func childTakesTheSamePath() async {
+        if CacheAwareRundownRef.fastPath {
+            await #expect(processExitsWith: .failure) {
+                if CacheAwareRundownRef.fastPath { fatalError("fast path in the child, as in the parent") }
+            }
+        } else {
+            await #expect(processExitsWith: .success) {
+                if CacheAwareRundownRef.fastPath { fatalError("fast path in the child, not in the parent") }
+            }
+        }
+    }
+
     @Test("a wait racing an accessor's acquires and releases returns, and the ref is reusable after reinitialise")
     func waitRacingAccessors() throws {
         for _ in 0..<200 {
