@@ -71,7 +71,7 @@ let package = Package(
         .target(name: "RundownTestKit", dependencies: ["Rundown", "_ToolShims", "_RundownShims"]),
         .target(name: "RundownHarness", dependencies: ["Rundown", "RundownTestKit", "_ToolShims", "_RundownShims"]),
         .target(name: "Rundown", dependencies: ["_RundownShims", "RundownCAPI"]),
-        .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_ToolShims"]),
+        .executableTarget(name: "rundown-bench", dependencies: ["Rundown", "_RundownShims", "_ToolShims"]),
         .target(name: "_RundownFuzzEntries", dependencies: ["RundownHarness"]),
         .target(
             name: "RundownFuzz",

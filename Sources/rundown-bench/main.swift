@@ -157,42 +157,68 @@ guard let cacheAware = CacheAwareRundownRef(tag: "Bnch") else {
     fatalError("could not allocate the benchmark's cache-aware ref")
 }
 let mutex = MutexCounter()
+let compareExchange = CompareExchangeCacheAware()
+let fastPath = CacheAwareRundownRef.fastPath
+// The floor exists only where the fast path does (rseq registered, x86-64).
+let perCPUFloor: RestartablePerCPUAdd? = fastPath ? RestartablePerCPUAdd() : nil
 
 print(
     "rundown-bench: \(runs) runs of \(pairsPerRun) pairs, median; \(ProcessInfo.processInfo.activeProcessorCount) CPUs, checked mode \(RundownChecking.isEnabled ? "ON (figures are not production figures)" : "off")"
 )
+print(
+    "cache-aware path: \(fastPath ? "fast (rseq per-CPU sections, membarrier)" : "compare-exchange (fast path unavailable or RUNDOWN_FAST_PATH=0)")"
+)
 print("")
 print("single thread                       ns/pair   vs floor")
-let singleThreaded = nsPerPairInTurns([
-    { seconds(bare) }, { seconds(hand) }, { seconds(plain) }, { seconds(cacheAware) },
-])
+var timers: [() -> Double] = [
+    { seconds(bare) }, { seconds(hand) }, { seconds(plain) }, { seconds(cacheAware) }, { seconds(compareExchange) },
+]
+if let perCPUFloor { timers.append { seconds(perCPUFloor) } }
+let singleThreaded = nsPerPairInTurns(timers)
 let (floor, handNs, plainNs, cacheNs) = (singleThreaded[0], singleThreaded[1], singleThreaded[2], singleThreaded[3])
+let compareExchangeNs = singleThreaded[4]
+let perCPUNs: Double? = perCPUFloor == nil ? nil : singleThreaded[5]
 func row(_ name: String, _ ns: Double) {
     print(name.padding(toLength: 34, withPad: " ", startingAt: 0), String(format: "%8.2f   %6.2fx", ns, ns / floor))
 }
 row("bare Atomic add+sub (floor)", floor)
 row("plain, hand-written (no seam)", handNs)
 row("RundownRef (plain)", plainNs)
-row("CacheAwareRundownRef", cacheNs)
+row("CacheAwareRundownRef (\(fastPath ? "fast path" : "cmpxchg"))", cacheNs)
+row("cache-aware, compare-exchange path", compareExchangeNs)
+if let perCPUNs { row("rseq per-CPU add+sub (new floor)", perCPUNs) }
 print(String(format: "seam cost: RundownRef / hand-written = %.2fx", plainNs / handNs))
 print("")
 
 let threadCounts = [1, 2]
-print("threads   Mpairs/s: cache-aware      plain      mutex")
+print("threads   Mpairs/s: cache-aware    cmpxchg   rseq add      plain      mutex")
 var cacheAwareRate: [Int: Double] = [:]
+var compareExchangeRate: [Int: Double] = [:]
+var perCPURate: [Int: Double] = [:]
 var plainRate: [Int: Double] = [:]
 var mutexRate: [Int: Double] = [:]
 for threads in threadCounts {
     cacheAwareRate[threads] = pairsPerSecond(threads: threads, cacheAware)
+    compareExchangeRate[threads] = pairsPerSecond(threads: threads, compareExchange)
+    if let perCPUFloor { perCPURate[threads] = pairsPerSecond(threads: threads, perCPUFloor) }
     plainRate[threads] = pairsPerSecond(threads: threads, plain)
     mutexRate[threads] = pairsPerSecond(threads: threads, mutex)
     print(
         String(
-            format: "%7d   %21.1f %10.1f %10.1f", threads,
-            cacheAwareRate[threads]! / 1e6, plainRate[threads]! / 1e6, mutexRate[threads]! / 1e6))
+            format: "%7d   %21.1f %10.1f %10.1f %10.1f %10.1f", threads,
+            cacheAwareRate[threads]! / 1e6, compareExchangeRate[threads]! / 1e6, (perCPURate[threads] ?? 0) / 1e6,
+            plainRate[threads]! / 1e6, mutexRate[threads]! / 1e6))
 }
 print("")
 print(String(format: "cache-aware pair vs floor: %.2fx (target <= 1.5x)", cacheNs / floor))
+if let perCPUNs {
+    print(String(format: "fast path vs rseq per-CPU add floor: %.2fx (target <= 1.3x)", cacheNs / perCPUNs))
+    print(String(format: "compare-exchange path / fast path: %.2fx (target >= 2.5x)", compareExchangeNs / cacheNs))
+    print(
+        String(
+            format: "2 threads vs 1: fast path %.2fx (target >= 1.9x), compare-exchange path %.2fx",
+            cacheAwareRate[2]! / cacheAwareRate[1]!, compareExchangeRate[2]! / compareExchangeRate[1]!))
+}
 print(
     String(
         format: "2 threads vs 1: cache-aware %.2fx (target >= 1.8x), plain %.2fx, mutex %.2fx",

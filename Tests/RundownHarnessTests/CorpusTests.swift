@@ -44,11 +44,14 @@ struct CorpusTests {
             let bytes = [UInt8](try Data(contentsOf: file))
             let broken = Harness.run(bytes, mode: .interleavings, fault: fault, feedsCounters: false)
             #expect(broken.failure != nil, "\(fault.rawValue) is no longer caught by its input")
-            let real = Harness.run(bytes, mode: .interleavings, feedsCounters: false)
-            #expect(
-                real.failure == nil,
-                "\(file.lastPathComponent) fails on the real implementation: \(Harness.report(real, mode: .interleavings, fault: .none))"
-            )
+            // A fast-path control's input must pass on the fast path's model too.
+            for fastPath in fault.needsFastPath ? [false, true] : [false] {
+                let real = Harness.run(bytes, mode: .interleavings, feedsCounters: false, fastPath: fastPath)
+                #expect(
+                    real.failure == nil,
+                    "\(file.lastPathComponent) fails on the real implementation (fast path \(fastPath)): \(Harness.report(real, mode: .interleavings, fault: .none))"
+                )
+            }
         }
     }
 }

@@ -64,6 +64,14 @@ public final class CacheAwareRundownRef: RundownProtection, @unchecked Sendable 
     /// Number of CPU slots.
     public var slotCount: Int { layout.count }
 
+    /// Whether this process's cache-aware refs take the fast path: acquire and release as a
+    /// restartable sequence on the current CPU's slot, with no locked instruction, and a wait
+    /// that closes the ref and runs one process-wide barrier (membarrier). True on Linux x86-64
+    /// when glibc registered rseq and the kernel offers the barrier, unless the environment
+    /// variable `RUNDOWN_FAST_PATH` is `0`; otherwise every ref takes the compare-exchange path.
+    /// Decided once, before `main`: it never changes while the process runs.
+    public static var fastPath: Bool { SystemPlatform.fastPath }
+
     // acquire() and release() repeat RundownProtection's extension on purpose: declared on the
     // concrete class they inline into the caller; through the protocol they were a witness call.
 

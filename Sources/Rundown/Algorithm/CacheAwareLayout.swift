@@ -4,12 +4,17 @@ import _RundownShims
 /// Where a cache-aware ref keeps its slots: one rundown word per CPU, each on its own cache
 /// line(s), found from a small header at the start of the ref's memory.
 ///
-/// Header (24 bytes, all fields written once at initialisation):
+/// Header (32 bytes; all fields but the gate written once at initialisation):
 ///
 ///     offset  0  slots      address of slot 0 (aligned to the stride)
 ///     offset  8  owner      the slot block to free, or `callerOwnedSentinel` for caller memory
 ///     offset 16  stride     bytes between slots (UInt32)
 ///     offset 20  slotCount  number of slots (UInt32)
+///     offset 24  gate       the fast path's rundown state (0 live, a wait block's marker,
+///                           exactly `active` when run down); unused on the compare-exchange path
+///
+/// The gate sits with the read-only fields: every fast-path operation reads it, only a wait or a
+/// reinitialise writes it, so the line stays shared in every CPU's cache.
 ///
 /// The stride is 128 bytes, not 64: on x86-64 the L2 spatial prefetcher fetches 64-byte lines in
 /// aligned pairs, so two CPUs writing neighbouring 64-byte slots still contend for the pair.
@@ -18,7 +23,7 @@ import _RundownShims
 @usableFromInline
 package struct CacheAwareLayout {
     /// Bytes of header in front of the slots.
-    package static let headerSize = 24
+    package static let headerSize = 32
     /// Bytes between two slots when there is more than one CPU.
     package static let slotStride = 128
     /// The header's owner field of a ref initialised in caller memory (never freed).
@@ -33,13 +38,18 @@ package struct CacheAwareLayout {
     /// Number of slots (at least 1).
     @usableFromInline
     package let count: Int
+    /// The fast path's rundown state, in the header (see the type's description).
+    @usableFromInline
+    package let gate: RundownWord
 
-    /// A layout of `count` slots, `stride` bytes apart, from `slots`.
+    /// A layout of `count` slots, `stride` bytes apart, from `slots`, for the ref whose header is
+    /// at `header`.
     @inlinable
-    package init(slots: UnsafeMutableRawPointer, stride: Int, count: Int) {
+    package init(slots: UnsafeMutableRawPointer, stride: Int, count: Int, header: UnsafeMutableRawPointer) {
         self.slots = slots
         self.stride = stride
         self.count = count
+        self.gate = (header + 24).assumingMemoryBound(to: Atomic<UInt>.self)
     }
 
     /// Number of CPUs the slots are sized for: every CPU the system has configured.
@@ -79,6 +89,7 @@ package struct CacheAwareLayout {
         slots = header.load(as: UnsafeMutableRawPointer.self)
         stride = Int(header.load(fromByteOffset: 16, as: UInt32.self))
         count = Int(header.load(fromByteOffset: 20, as: UInt32.self))
+        gate = UnsafeMutableRawPointer(mutating: header + 24).assumingMemoryBound(to: Atomic<UInt>.self)
     }
 
     /// The header's owner field: the slot block to free, or `callerOwnedSentinel`.
@@ -92,6 +103,7 @@ package struct CacheAwareLayout {
         header.storeBytes(of: owner, toByteOffset: 8, as: UInt.self)
         header.storeBytes(of: UInt32(layout.stride), toByteOffset: 16, as: UInt32.self)
         header.storeBytes(of: UInt32(layout.count), toByteOffset: 20, as: UInt32.self)
+        (header + 24).bindMemory(to: Atomic<UInt>.self, capacity: 1).initialize(to: Atomic(0))
         for index in 0..<layout.count {
             (layout.slots + index * layout.stride).bindMemory(to: Atomic<UInt>.self, capacity: 1).initialize(
                 to: Atomic(0))
@@ -106,8 +118,9 @@ package struct CacheAwareLayout {
             let first = UInt(bitPattern: header + headerSize)
             let aligned = (first + UInt(slotStride - 1)) & ~UInt(slotStride - 1)
             return CacheAwareLayout(
-                slots: UnsafeMutableRawPointer(bitPattern: aligned)!, stride: slotStride, count: room / slotStride - 1)
+                slots: UnsafeMutableRawPointer(bitPattern: aligned)!, stride: slotStride, count: room / slotStride - 1,
+                header: header)
         }
-        return CacheAwareLayout(slots: header + headerSize, stride: MemoryLayout<UInt>.stride, count: 1)
+        return CacheAwareLayout(slots: header + headerSize, stride: MemoryLayout<UInt>.stride, count: 1, header: header)
     }
 }

@@ -3,6 +3,10 @@ import Synchronization
 /// The cache-aware rundown algorithm (docs/semantics.md, "The cache-aware ref"): a plain rundown
 /// word per CPU slot, and a wait that closes every slot and drains their sum through one wait
 /// block. Misuse is thrown, as in ``PlainRundown``; the entry points report it.
+///
+/// Where the platform offers it (``RundownPlatform/fastPath``), every operation takes the fast
+/// path instead (CacheAwareFastPath.swift): restartable per-CPU sections and one gate word. The
+/// choice is the platform's, fixed for the process, so a ref never sees both.
 @usableFromInline
 package enum CacheAwareRundown<Platform: RundownPlatform> {
     /// The word encoding.
@@ -15,13 +19,18 @@ package enum CacheAwareRundown<Platform: RundownPlatform> {
     /// Acquire on the current CPU's slot.
     @inlinable @inline(__always)
     package static func acquire(_ layout: CacheAwareLayout, delta: UInt) throws(RundownMisuse) -> Bool {
-        try Word.acquire(layout.slot(forCPU: Platform.currentCPU()), delta: delta, checkTotal: false)
+        if Platform.fastPath { return fastAcquire(layout, delta: delta) }
+        return try Word.acquire(layout.slot(forCPU: Platform.currentCPU()), delta: delta, checkTotal: false)
     }
 
     /// Release on the current CPU's slot, which may differ from the acquire's: only the sum of
     /// all slots means anything, so a slot may wrap below zero.
     @inlinable @inline(__always)
     package static func release(_ layout: CacheAwareLayout, delta: UInt) throws(RundownMisuse) {
+        if Platform.fastPath {
+            try fastRelease(layout, delta: delta)
+            return
+        }
         try Word.release(
             layout.slot(forCPU: Platform.currentCPU()), delta: delta, checkTotal: false, firstSlot: layout.slot(0))
     }
@@ -34,6 +43,10 @@ package enum CacheAwareRundown<Platform: RundownPlatform> {
     ///   met halfway through the sweep is thrown after the block was published on earlier slots.
     @inline(never)
     package static func waitForRelease(_ layout: CacheAwareLayout, block: WaitBlock) throws(RundownMisuse) {
+        if Platform.fastPath {
+            try fastWaitForRelease(layout, block: block)
+            return
+        }
         let countsClosedSlots = Platform.fault == .waitAfterCompletedCountsSlots
         if !countsClosedSlots, try isRunDown(layout) { return }
         let marker = block.marker
@@ -89,6 +102,7 @@ package enum CacheAwareRundown<Platform: RundownPlatform> {
     package static func isRunDown(_ layout: CacheAwareLayout, busy: RundownMisuse = .secondWaiter) throws(RundownMisuse)
         -> Bool
     {
+        if Platform.fastPath { return try fastIsRunDown(layout, busy: busy) }
         let first = Platform.load(layout.slot(0), ordering: .relaxed)
         if first & State.active == 0 { return false }
         for index in 0..<layout.count where Platform.load(layout.slot(index), ordering: .relaxed) != State.active {
@@ -100,6 +114,7 @@ package enum CacheAwareRundown<Platform: RundownPlatform> {
     /// Protections outstanding on a live ref (wrapping sum of the slots); 0 if run down.
     /// Throws `waitInProgress` if a wait is in progress. Meaningful only when no other thread uses the ref.
     package static func outstanding(_ layout: CacheAwareLayout) throws(RundownMisuse) -> Int {
+        if Platform.fastPath { return try fastOutstanding(layout) }
         var total: UInt = 0
         for index in 0..<layout.count {
             let value = Platform.load(layout.slot(index), ordering: .relaxed)
@@ -115,6 +130,11 @@ package enum CacheAwareRundown<Platform: RundownPlatform> {
     /// Marks every slot completed. Throws unless a wait has finished.
     package static func rundownCompleted(_ layout: CacheAwareLayout) throws(RundownMisuse) {
         try requireRunDown(layout, without: RundownMisuse.completedWithoutWait)
+        if Platform.fastPath {
+            // Already exactly `active` (the wait's last store); kept for the contract.
+            Platform.store(layout.gate, State.active, ordering: .relaxed)
+            return
+        }
         for index in 0..<layout.count {
             Platform.store(layout.slot(index), State.active, ordering: .relaxed)
         }
@@ -127,6 +147,12 @@ package enum CacheAwareRundown<Platform: RundownPlatform> {
     /// can go to slot 0 instead (see ``PlainRundown/releaseDuringRundown``).
     package static func reinitialize(_ layout: CacheAwareLayout) throws(RundownMisuse) {
         try requireRunDown(layout, without: RundownMisuse.reinitializeWithoutWait)
+        if Platform.fastPath {
+            // The wait left every slot 0. Releasing: the owner's preparation of the new object
+            // (and those zeroes) is visible to every section whose acquiring gate load reads 0.
+            Platform.store(layout.gate, 0, ordering: .releasing)
+            return
+        }
         for index in 0..<layout.count {
             // Releasing: the owner's preparation of the new object is visible to accessors
             // whose acquiring CAS reads this value.

@@ -56,6 +56,25 @@ package enum RundownFault: String, CaseIterable, Sendable {
     /// has nothing to report: only the weak-memory mode finds it (a lost wake-up).
     case relaxedCountPublication = "relaxed-count-publication"
 
+    // The fast path's controls (docs/design.md, "The fast path"): a controlled run takes the fast
+    // path's model for them (``needsFastPath``), real threads the fast path itself where the
+    // process has it.
+
+    /// The fast-path wait sums the slots without the barrier: a section that read the gate open
+    /// before the close commits after the sum, so the wait returns with a protection granted.
+    case waitSkipsBarrier = "wait-skips-barrier"
+    /// The section's commit lies outside it: a preemption, migration or barrier between the
+    /// slot's load and its store no longer restarts the section, which stores a stale value (a
+    /// lost update) or commits after the waiter's barrier and sum.
+    case commitOutsideSection = "commit-outside-section"
+    /// A restarted section skips the gate check: once aborted, it adds to a closed ref.
+    case restartSkipsClosedCheck = "restart-skips-closed-check"
+
+    /// Whether this control breaks the fast path (and only means something there).
+    package var needsFastPath: Bool {
+        self == .waitSkipsBarrier || self == .commitOutsideSection || self == .restartSkipsClosedCheck
+    }
+
     /// Every deliberately broken variant (all cases but `.none`).
     package static var controls: [RundownFault] { allCases.filter { $0 != .none } }
 

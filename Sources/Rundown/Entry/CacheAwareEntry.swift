@@ -41,7 +41,8 @@ package enum CacheAwareEntryPoints<Platform: RundownPlatform> {
             return nil
         }
         CacheAwareLayout.write(
-            CacheAwareLayout(slots: slots, stride: stride, count: cpus), owner: UInt(bitPattern: slots), header: header)
+            CacheAwareLayout(slots: slots, stride: stride, count: cpus, header: header), owner: UInt(bitPattern: slots),
+            header: header)
         if Platform.isChecked { RundownShadow.register(header, origin: .allocated, call: call) }
         return header
     }
@@ -93,6 +94,14 @@ package enum CacheAwareEntryPoints<Platform: RundownPlatform> {
     package static func acquire(
         _ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, count: Int, call: StaticString
     ) -> Bool {
+        // The common case, fast path with checked mode off, behind one test.
+        if Platform.fastPathUnchecked {
+            do throws(RundownMisuse) {
+                return Algorithm.fastAcquire(layout(), delta: try RundownWordState.delta(for: count))
+            } catch {
+                RundownMisuse.report(error, call: call, ref: header)
+            }
+        }
         let checked = Platform.isChecked
         let acquired: Bool
         do throws(RundownMisuse) {
@@ -113,6 +122,10 @@ package enum CacheAwareEntryPoints<Platform: RundownPlatform> {
     ) {
         do throws(RundownMisuse) {
             let delta = try RundownWordState.delta(for: count)
+            if Platform.fastPathUnchecked {
+                try Algorithm.fastRelease(layout(), delta: delta)
+                return
+            }
             if _slowPath(Platform.isChecked) { RundownShadow.willRelease(header, count: count, call: call) }
             try Algorithm.release(layout(), delta: delta)
         } catch {

@@ -51,6 +51,28 @@ package protocol RundownPlatform {
     /// slot count.
     static func currentCPU() -> UInt32
 
+    /// Whether cache-aware refs on this platform run the fast path (``restartableSlotAdd`` and
+    /// ``barrier``) rather than the compare-exchange path. Must not change while refs exist:
+    /// a ref never sees both paths.
+    static var fastPath: Bool { get }
+
+    /// ``fastPath`` and not ``isChecked``, in one test: the entry points' common case.
+    static var fastPathUnchecked: Bool { get }
+
+    /// The fast path's restartable per-CPU add, as one critical section that no other section on
+    /// the same CPU interleaves with (a preemption, migration, signal or ``barrier`` restarts
+    /// it before its commit): reads `layout.gate` (acquiring); if it is not 0 returns it and
+    /// writes nothing; otherwise adds `delta` (wrapping) to the current CPU's slot with a plain
+    /// load and a plain (releasing) store, and returns 0. Only when ``fastPath`` is true.
+    static func restartableSlotAdd(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt
+
+    /// The fast path's process-wide barrier: on return every ``restartableSlotAdd`` in progress on
+    /// any thread has committed (its store visible to the caller) or will restart after the
+    /// caller's earlier stores (and read them); a full fence on every thread. Only when
+    /// ``fastPath`` is true. `layout`: the ref whose slots the caller reads next (sanitizer builds
+    /// record the ordering there).
+    static func barrier(_ layout: CacheAwareLayout)
+
     /// Number of CPUs: the slot count of a cache-aware ref allocated or sized on this platform.
     /// The size a ref needs follows from it (``CacheAwareEntryPoints/sizeOf``), so it must not
     /// change while refs sized by it are in use.
@@ -70,4 +92,8 @@ extension RundownPlatform {
     /// The process-wide switch.
     @inlinable @inline(__always)
     package static var isChecked: Bool { RundownChecking.isEnabled }
+
+    /// The two answers combined.
+    @inlinable @inline(__always)
+    package static var fastPathUnchecked: Bool { fastPath && !isChecked }
 }

@@ -120,6 +120,36 @@ package enum SystemPlatform: RundownPlatform {
     @inlinable @inline(__always)
     package static var fault: RundownFault { .none }
 
+    /// The process-wide choice made once before main by the shim (x86-64 with glibc's rseq area
+    /// and the membarrier rseq command, unless RUNDOWN_FAST_PATH=0).
+    @inlinable @inline(__always)
+    package static var fastPath: Bool { rundown_fast_path() != 0 }
+
+    /// One load: the shim keeps the combined flag in step with the checked-mode switch.
+    @inlinable @inline(__always)
+    package static var fastPathUnchecked: Bool { rundown_fast_unchecked() != 0 }
+
+    /// See ``RundownPlatform/restartableSlotAdd``: the shim's rseq critical section.
+    @inlinable @inline(__always)
+    package static func restartableSlotAdd(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt {
+        if _slowPath(rundown_sections_annotated != 0) {
+            return rundown_rseq_slot_add_annotated(
+                UnsafeRawPointer(layout.gate).assumingMemoryBound(to: UInt.self),
+                layout.slots.assumingMemoryBound(to: CChar.self), UInt32(truncatingIfNeeded: layout.stride),
+                UInt32(truncatingIfNeeded: layout.count), delta)
+        }
+        return rundown_rseq_slot_add(
+            UnsafeRawPointer(layout.gate).assumingMemoryBound(to: UInt.self),
+            layout.slots.assumingMemoryBound(to: CChar.self), UInt32(truncatingIfNeeded: layout.stride),
+            UInt32(truncatingIfNeeded: layout.count), delta)
+    }
+
+    /// See ``RundownPlatform/barrier``: membarrier's private expedited rseq command.
+    @usableFromInline
+    package static func barrier(_ layout: CacheAwareLayout) {
+        rundown_rseq_barrier(UnsafeRawPointer(layout.gate).assumingMemoryBound(to: UInt.self))
+    }
+
     /// See ``RundownPlatform/currentCPU``.
     @inlinable @inline(__always)
     package static func currentCPU() -> UInt32 {

@@ -5,6 +5,9 @@ package enum PointKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case load, store, compareExchange, add, resetEvent, signalEvent, waitEvent, currentCPU
     /// The start of an API call: lets the schedule order whole calls, not only their steps.
     case call
+    /// A step of the fast path's restartable per-CPU add (a switch here restarts it), and the
+    /// fast path's barrier.
+    case restartable, barrier
 
     package var description: String {
         switch self {
@@ -17,6 +20,8 @@ package enum PointKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .waitEvent: return "sleep"
         case .currentCPU: return "cpu?"
         case .call: return "call"
+        case .restartable: return "rseq"
+        case .barrier: return "barrier"
         }
     }
 
@@ -30,6 +35,8 @@ package enum PointKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .resetEvent: self = .resetEvent
         case .signalEvent: self = .signalEvent
         case .waitForEvent: self = .waitEvent
+        case .restartableAdd: self = .restartable
+        case .barrier: self = .barrier
         }
     }
 }

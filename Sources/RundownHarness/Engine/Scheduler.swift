@@ -49,6 +49,12 @@ final class Scheduler {
     var stepBound = 0
     var cpuCount = 1
     var fault = RundownFault.none
+    /// Whether the run's cache-aware refs take the fast path (see RestartableSections.swift).
+    var fastPath = false
+    /// The fast path's model: per CPU, how many sections have started on it; and how many
+    /// barriers have run. A section restarts when either moved since it started.
+    var sectionsStarted: [Int] = []
+    var barriers = 0
     var failure: Failure?
     var trace: [TraceEvent] = []
     /// Which other thread's stack each thread may touch, and until when.
@@ -105,6 +111,8 @@ final class Scheduler {
         self.schedule = schedule
         self.cpuCount = cpuCount
         self.fault = fault
+        self.sectionsStarted = Array(repeating: 0, count: cpuCount)
+        self.barriers = 0
         self.stepBound = stepBound
         self.feedsCounters = feedsCounters
         self.onPoint = onPoint

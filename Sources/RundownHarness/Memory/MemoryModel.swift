@@ -121,6 +121,19 @@ final class MemoryModel {
         tick(thread)
     }
 
+    /// The fast path's barrier run by `thread`: a full fence on every thread at its current point.
+    /// Every other thread's accesses so far happen before the caller's next ones, and the
+    /// caller's so far before every other thread's next ones (not one thread's before another's).
+    func barrier(_ thread: Int) {
+        let caller = clocks[thread]
+        for other in clocks.indices where other != thread {
+            clocks[thread].join(clocks[other])
+            clocks[other].join(caller)
+            tick(other)
+        }
+        tick(thread)
+    }
+
     /// Forgets every location in `low ..< low + size` (a stack region about to be reused).
     func forget(low: UInt, size: UInt) {
         for index in addresses.indices where addresses[index] != MemoryModel.forgotten && addresses[index] &- low < size

@@ -84,15 +84,17 @@ package enum Harness {
     /// (scheduler, runner, the library's misuse interceptor) is process-wide.
     package static func run(
         _ bytes: [UInt8], mode: InputDecoder.Mode, fault: RundownFault = .none, feedsCounters: Bool = true,
-        stepBound: Int = Runner.stepBound
+        stepBound: Int = Runner.stepBound, fastPath: Bool = false
     ) -> Outcome {
         OneRunAtATime.run {
-            runAlone(bytes, mode: mode, fault: fault, feedsCounters: feedsCounters, stepBound: stepBound)
+            runAlone(
+                bytes, mode: mode, fault: fault, feedsCounters: feedsCounters, stepBound: stepBound, fastPath: fastPath)
         }
     }
 
     private static func runAlone(
-        _ bytes: [UInt8], mode: InputDecoder.Mode, fault: RundownFault, feedsCounters: Bool, stepBound: Int
+        _ bytes: [UInt8], mode: InputDecoder.Mode, fault: RundownFault, feedsCounters: Bool, stepBound: Int,
+        fastPath: Bool
     ) -> Outcome {
         let decoded: InputDecoder.Decoded
         do {
@@ -105,7 +107,7 @@ package enum Harness {
         runner.reset(program: program, mode: mode)
         let result = runner.run(
             schedule: decoded.schedule, readsFrom: decoded.readsFrom, fault: fault, feedsCounters: feedsCounters,
-            stepBound: stepBound)
+            stepBound: stepBound, fastPath: fastPath || fault.needsFastPath)
         if let failure = result.failure {
             return .failed(program: program, trace: result.trace, failure: failure)
         }

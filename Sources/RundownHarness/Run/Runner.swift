@@ -71,10 +71,12 @@ package final class Runner {
 
     /// Runs the program with `schedule`, the library switched to `fault`; with a reads-from
     /// stream (even an empty one) under the weak-memory model. `decisions` records every choice;
-    /// `strategy`, when given, makes them instead of the schedule bytes.
+    /// `strategy`, when given, makes them instead of the schedule bytes. `fastPath`: cache-aware
+    /// refs take the fast path's model (RestartableSections.swift).
     package func run(
         schedule: [UInt8], readsFrom: [UInt8]? = nil, fault: RundownFault, feedsCounters: Bool = true,
-        stepBound: Int = Runner.stepBound, decisions: DecisionLog? = nil, strategy: (any ScheduleStrategy)? = nil
+        stepBound: Int = Runner.stepBound, decisions: DecisionLog? = nil, strategy: (any ScheduleStrategy)? = nil,
+        fastPath: Bool = false
     ) -> RunOutcome {
         if let failing = program.failingAllocation {
             RundownPool.injectFailures(.nth(failing), tag: Runner.tag)
@@ -95,6 +97,7 @@ package final class Runner {
             strategy.beginRun(threads: program.threads.count)
             scheduler.strategy = strategy
         }
+        scheduler.fastPath = fastPath
         Runner.current = self
         scheduler.run()
         strategy?.endRun(steps: scheduler.steps)
@@ -398,12 +401,22 @@ package final class Runner {
             guard let ref = handles[r].ref else { continue }
             let phase = models[r].phase
             guard phase == .live || phase == .runDown || phase == .completed else { continue }
-            let words: [UInt]
+            var words: [UInt]
             if program.refKind == .plain {
                 words = [ref.load(as: UInt.self)]
             } else {
                 let layout = CacheAwareLayout(header: ref)
                 words = (0..<layout.count).map { layout.slot($0).pointee.load(ordering: .relaxed) }
+                if scheduler.fastPath {
+                    // The fast path's state is the gate; its slots hold counts only, all 0 once
+                    // run down: check the gate as if it were every word of a run-down ref.
+                    let gate = layout.gate.pointee.load(ordering: .relaxed)
+                    if phase != .live {
+                        words = words.contains(where: { $0 != 0 }) ? words : [gate]
+                    } else if gate != 0 {
+                        words = [gate]
+                    }
+                }
             }
             if phase == .live {
                 let sum = words.reduce(0, &+)

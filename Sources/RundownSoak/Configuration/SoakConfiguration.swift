@@ -1,3 +1,4 @@
+import Rundown
 import _ToolShims
 
 /// Every knob of a soak run. The defaults follow the kernel's torture tests: twice as many
@@ -137,6 +138,10 @@ package struct SoakConfiguration: Sendable, Codable, Equatable {
             ("wait-timeout", "\(waitTimeoutSeconds) s"), ("stats-interval", "\(statsIntervalSeconds) s"),
             ("checked", checked ? "on (acquire stacks recorded)" : "off"),
             ("jitter", jitter == 0 ? "off (the production platform itself)" : "1 seam operation in \(jitter)"),
+            (
+                "cache-aware path",
+                CacheAwareRundownRef.fastPath ? "fast (rseq sections, membarrier)" : "compare-exchange (fast path off)"
+            ),
         ]
     }
 }

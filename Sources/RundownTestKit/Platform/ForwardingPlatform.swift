@@ -91,6 +91,21 @@ extension ForwardingPlatform {
     package static func currentCPU() -> UInt32 { Base.currentCPU() }
 
     @inlinable @inline(__always)
+    package static var fastPath: Bool { Base.fastPath }
+
+    /// The base's critical section, after the hook on the gate (a forwarding platform cannot put
+    /// anything inside the section: it is one piece of machine code).
+    @inlinable @inline(__always)
+    package static func restartableSlotAdd(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt {
+        beforeWordOperation(.restartableAdd, on: layout.gate)
+        return Base.restartableSlotAdd(layout, delta)
+    }
+
+    /// The base's barrier (a system call: nothing to hook that its cost does not dwarf).
+    @inlinable @inline(__always)
+    package static func barrier(_ layout: CacheAwareLayout) { Base.barrier(layout) }
+
+    @inlinable @inline(__always)
     package static var cpuCount: Int { Base.cpuCount }
 
     @inlinable @inline(__always)

@@ -4,6 +4,7 @@
 import Rundown
 import Synchronization
 import _RundownShims
+import _ToolShims
 
 /// The platform seam on real OS threads: the production platform, except that an ordering
 /// control (``RundownFault/weakensOrdering``) weakens the orderings the algorithm asks for
@@ -24,6 +25,21 @@ package enum RealThreadPlatform: ForwardingPlatform {
         -> AtomicUpdateOrdering
     {
         fault.weakened(ordering, for: operation)
+    }
+
+    /// The production section, or the broken one of a fast-path control (stretched by a short
+    /// busy loop inside the window it opens, so that preemptions and barriers land there).
+    package static func restartableSlotAdd(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt {
+        let control: Int32
+        switch fault {
+        case .commitOutsideSection: control = RUNDOWN_RSEQ_CONTROL_COMMIT_OUTSIDE
+        case .restartSkipsClosedCheck: control = RUNDOWN_RSEQ_CONTROL_RESTART_SKIPS_CHECK
+        default: return SystemPlatform.restartableSlotAdd(layout, delta)
+        }
+        return rundown_rseq_slot_add_control(
+            UnsafeRawPointer(layout.gate).assumingMemoryBound(to: UInt.self),
+            layout.slots.assumingMemoryBound(to: CChar.self), UInt32(truncatingIfNeeded: layout.stride),
+            UInt32(truncatingIfNeeded: layout.count), delta, control, 200)
     }
 
     /// The waiter's observation of the event, relaxed under its control.

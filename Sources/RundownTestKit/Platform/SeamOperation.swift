@@ -3,4 +3,6 @@
 package enum SeamOperation: Sendable {
     case load, store, compareExchange, wrappingAdd
     case resetEvent, signalEvent, waitForEvent
+    /// The fast path's restartable per-CPU add (its hook runs on the ref's gate) and barrier.
+    case restartableAdd, barrier
 }

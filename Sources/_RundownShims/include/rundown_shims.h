@@ -3,6 +3,9 @@
 // - futex wait/wake on a 32-bit word (the kernel sleep behind waitForRelease),
 // - the current CPU, read from the rseq area glibc registers for every thread
 //   (about as cheap as a plain load; sched_getcpu() is the fallback),
+// - the fast path's restartable per-CPU add (an rseq critical section) and its process-wide
+//   barrier (membarrier), with the once-per-process choice between the fast path and the
+//   compare-exchange fallback (rundown_rseq_slot.h),
 // - the process-wide checked-mode switch, read on every Rundown entry point,
 // - the stop for a system call that failed in a way nobody can handle (the tool shims use it
 //   too, so every such message reads the same).
@@ -83,12 +86,21 @@ static inline int rundown_checked_mode(void) {
     return __atomic_load_n(&rundown_checked_mode_flag, __ATOMIC_RELAXED);
 }
 
+extern int rundown_fast_path_flag;
+extern int rundown_fast_unchecked_flag;
+extern const int rundown_sections_annotated;
+
 static inline void rundown_set_checked_mode(int on) {
     __atomic_store_n(&rundown_checked_mode_flag, on ? 1 : 0, __ATOMIC_RELAXED);
+    // The fast paths' combined test follows (see rundown_fast_unchecked in rundown_rseq_slot.h).
+    __atomic_store_n(
+        &rundown_fast_unchecked_flag, !on && rundown_fast_path_flag && !rundown_sections_annotated, __ATOMIC_RELAXED);
 }
 
 #ifdef __cplusplus
 }
 #endif
+
+#include "rundown_rseq_slot.h"
 
 #endif

@@ -10,6 +10,9 @@ enum FixedCPUPlatform: ForwardingPlatform {
     static func currentCPU() -> UInt32 { cpu.load(ordering: .relaxed) }
     static var cpuCount: Int { 8 }
     static var fault: RundownFault { .none }
+    /// The compare-exchange path, always: the fast path's slot comes from the rseq area, which a
+    /// test cannot choose.
+    static var fastPath: Bool { false }
     /// The tests drive the algorithm on memory of their own, which the shadow does not know.
     static var isChecked: Bool { false }
 }
