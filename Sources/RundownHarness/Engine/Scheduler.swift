@@ -223,9 +223,6 @@ final class Scheduler {
         for state in states where state == .runnable { runnable += 1 }
         if runnable == 0 { return nil }
         let canContinue = preferring == current && preferring < states.count && states[preferring] == .runnable
-        let fallback =
-            preferring < states.count && states[preferring] == .runnable
-            ? preferring : states.firstIndex(of: .runnable)!
         if let strategy {
             let chosen = strategy.chooseThread(
                 DecisionPoint(
@@ -236,25 +233,34 @@ final class Scheduler {
             let position = runnablePosition(of: chosen)
             produced.append(UInt8(truncatingIfNeeded: position))
             decisions?.record(
-                .schedule, arity: runnable, position: position, defaultPosition: runnablePosition(of: fallback),
-                preemptable: canContinue)
+                .schedule, arity: runnable, position: position,
+                defaultPosition: runnablePosition(of: fallback(preferring: preferring)), preemptable: canContinue)
             return chosen
         }
         guard let byte = schedule.next() else {
+            let chosen = fallback(preferring: preferring)
             decisions?.record(
-                .schedule, arity: runnable, position: runnablePosition(of: fallback),
-                defaultPosition: runnablePosition(of: fallback), preemptable: canContinue)
-            return fallback
+                .schedule, arity: runnable, position: runnablePosition(of: chosen),
+                defaultPosition: runnablePosition(of: chosen), preemptable: canContinue)
+            return chosen
         }
         var k = Int(byte) % runnable
+        // Optional chaining evaluates the arguments only when someone records.
         decisions?.record(
-            .schedule, arity: runnable, position: k, defaultPosition: runnablePosition(of: fallback),
-            preemptable: canContinue)
+            .schedule, arity: runnable, position: k,
+            defaultPosition: runnablePosition(of: fallback(preferring: preferring)), preemptable: canContinue)
         for index in states.indices where states[index] == .runnable {
             if k == 0 { return index }
             k -= 1
         }
         return nil
+    }
+
+    /// The thread chosen when the schedule has no byte left: `preferring` if it can run, else
+    /// the lowest runnable thread (callers know one can run).
+    @inline(__always)
+    func fallback(preferring: Int) -> Int {
+        preferring < states.count && states[preferring] == .runnable ? preferring : states.firstIndex(of: .runnable)!
     }
 
     /// How many runnable threads come before `thread` (its option number in a choice).
