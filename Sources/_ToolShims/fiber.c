@@ -18,6 +18,28 @@ void __asan_unpoison_memory_region(const volatile void *addr, size_t size) __att
 void *__tsan_get_current_fiber(void) __attribute__((weak));
 void *__tsan_create_fiber(unsigned flags) __attribute__((weak));
 void __tsan_switch_to_fiber(void *fiber, unsigned flags) __attribute__((weak));
+void __tsan_destroy_fiber(void *fiber) __attribute__((weak));
+
+// ThreadSanitizer's shadow call stack, one per context (thread or fiber), is a fixed array of
+// 64 Ki return addresses that every instrumented function pushes on entry and pops on return;
+// the C/C++ runtime neither grows it nor checks its end (a debug-only check). A frame that is
+// entered and never returned from stays on it for good, and once a context has accumulated 64 Ki
+// of them the next entry writes past the array: into whatever is mapped after it, or a SEGV at
+// the page-aligned address where the mapping ends. Fibers are reused for every controlled run of
+// the process, so nothing may be left on their shadow stacks from run to run:
+// - the two functions of the fiber's way out, which never return, are not instrumented
+//   (RUNDOWN_NOT_INSTRUMENTED below): a logical thread that finishes leaves its shadow stack
+//   empty;
+// - a logical thread abandoned mid-frame (a failed or stopped run) leaves every frame it was in;
+//   its fiber gets a new ThreadSanitizer context in rundown_fiber_prepare.
+#if defined(__has_attribute)
+#if __has_attribute(disable_sanitizer_instrumentation)
+#define RUNDOWN_NOT_INSTRUMENTED __attribute__((disable_sanitizer_instrumentation))
+#endif
+#endif
+#ifndef RUNDOWN_NOT_INSTRUMENTED
+#define RUNDOWN_NOT_INSTRUMENTED
+#endif
 
 // The raw switch: saves callee-saved registers and the stack pointer of the current context in
 // *save_sp, loads `to_sp`, restores that context's registers and returns into it.
@@ -110,6 +132,7 @@ void rundown_fiber_adopt_thread(rundown_fiber *fiber) {
     fiber->stack_size = size;
     fiber->fake_stack = NULL;
     fiber->tsan_fiber = __tsan_get_current_fiber ? __tsan_get_current_fiber() : NULL;
+    fiber->mid_frame = 0;
 }
 
 void rundown_fiber_create(rundown_fiber *fiber, size_t size) {
@@ -125,13 +148,18 @@ void rundown_fiber_create(rundown_fiber *fiber, size_t size) {
     fiber->sp = NULL;
     fiber->fake_stack = NULL;
     fiber->tsan_fiber = __tsan_create_fiber ? __tsan_create_fiber(0) : NULL;
+    fiber->mid_frame = 0;
 }
 
-static void rundown_fiber_begin(void *argument) {
+// Never returns (not instrumented: see RUNDOWN_NOT_INSTRUMENTED).
+static RUNDOWN_NOT_INSTRUMENTED void rundown_fiber_begin(void *argument) {
     rundown_fiber *fiber = argument;
     if (__sanitizer_finish_switch_fiber) __sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+    fiber->mid_frame = 1;
     fiber->entry(fiber->argument);
-    // Every Swift frame of the logical thread is gone now (nothing it retained is leaked).
+    // Every Swift frame of the logical thread is gone now (nothing it retained is leaked, and
+    // its shadow call stack is empty).
+    fiber->mid_frame = 0;
     rundown_fiber_leave(fiber, fiber->exit_to);
 }
 
@@ -139,6 +167,16 @@ void rundown_fiber_prepare(rundown_fiber *fiber, void (*entry)(void *), void *ar
     fiber->entry = entry;
     fiber->argument = argument;
     fiber->fake_stack = NULL;
+    // Abandoned mid-frame by its last run: the frames it was in stay on its ThreadSanitizer
+    // shadow stack for good, so it starts this run with a new ThreadSanitizer context instead
+    // (never the current one: the caller runs on another context).
+    if (fiber->mid_frame) {
+        if (fiber->tsan_fiber && __tsan_destroy_fiber && __tsan_create_fiber) {
+            __tsan_destroy_fiber(fiber->tsan_fiber);
+            fiber->tsan_fiber = __tsan_create_fiber(0);
+        }
+        fiber->mid_frame = 0;
+    }
     // A fiber abandoned mid-run leaves its frames' redzones poisoned; the next run reuses the
     // stack with other frames, so start from a clean shadow.
     if (__asan_unpoison_memory_region) __asan_unpoison_memory_region(fiber->stack_bottom, fiber->stack_size);
@@ -165,7 +203,8 @@ void rundown_fiber_prepare(rundown_fiber *fiber, void (*entry)(void *), void *ar
 #endif
 }
 
-void rundown_fiber_leave(rundown_fiber *from, rundown_fiber *to) {
+// Never returns (not instrumented: see RUNDOWN_NOT_INSTRUMENTED).
+RUNDOWN_NOT_INSTRUMENTED void rundown_fiber_leave(rundown_fiber *from, rundown_fiber *to) {
     // NULL: this context is done for good, so ASan may drop its fake stack (with
     // detect_stack_use_after_return, on by default, each fiber has one; keeping dead ones
     // would grow memory by megabytes per run).

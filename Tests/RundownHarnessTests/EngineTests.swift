@@ -1,6 +1,7 @@
 import Rundown
 import RundownHarness
 import RundownTestKit
+import Synchronization
 import Testing
 
 /// The engine's own behaviour: deterministic, named failures, readable reports.
@@ -81,6 +82,40 @@ struct EngineTests {
         #expect(outcome.failure == .livelock(steps: 10))
         // The engine is usable again after an abandoned run.
         #expect(Harness.run(busy, mode: .interleavings).failure == nil)
+    }
+
+    @Test("the fibers serve run after run, whether their threads finish or are abandoned mid-frame")
+    func fiberReuse() {
+        // Every run reuses the process's fibers. Under ThreadSanitizer each fiber has a shadow
+        // call stack of fixed size (64 Ki frames) that nothing bounds-checks: a frame a run left
+        // on it stays for every later run, and enough of them overflow it into a SEGV (see
+        // fiber.c). These runs leave far more than 64 Ki frames if a finished thread leaves one
+        // or an abandoned one is not given a fresh context; everywhere else they only check
+        // that the fibers keep working.
+        let event = RundownEventWord.allocate(capacity: 1)
+        event.initialize(to: Atomic(0))
+        let word = RundownWord.allocate(capacity: 1)
+        word.initialize(to: Atomic(0))
+        defer {
+            event.deallocate()
+            word.deallocate()
+        }
+        var unexpected = 0
+        for _ in 0..<20_000 {
+            // Both threads sleep on an event nobody signals: a deadlock abandons both mid-frame.
+            let failure = ControlledRun.run(threads: 2, schedule: [], readsFrom: nil) { _ in
+                ControlledPlatform.waitForEvent(event)
+            }
+            if case .deadlock? = failure {} else { unexpected += 1 }
+        }
+        for _ in 0..<70_000 {
+            let failure = ControlledRun.run(threads: 1, schedule: [], readsFrom: nil) { _ in
+                _ = ControlledPlatform.wrappingAdd(word, 1, ordering: .relaxed)
+            }
+            if failure != nil { unexpected += 1 }
+        }
+        #expect(unexpected == 0)
+        #expect(word.pointee.load(ordering: .relaxed) == 70_000)
     }
 
     @Test("the report shows the program, one column per thread, and the verdict")

@@ -12,7 +12,9 @@ import _ToolShims
 /// controlled platform reaches the run in progress through `Scheduler.active`. Nothing here is
 /// thread-safe, by design: a run is single-threaded. A run that ends in a failure abandons its
 /// fibers mid-frame; whatever those frames retained stays retained, which is why the scheduler
-/// and the runner are long-lived objects rather than one per run.
+/// and the runner are long-lived objects rather than one per run. (Under ThreadSanitizer those
+/// frames would stay on the fibers' shadow call stacks too: `rundown_fiber_prepare` gives an
+/// abandoned fiber a fresh ThreadSanitizer context; see fiber.c.)
 final class Scheduler {
     enum ThreadState: Equatable {
         case runnable

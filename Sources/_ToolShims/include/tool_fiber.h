@@ -19,6 +19,7 @@ typedef struct rundown_fiber {
     void *argument;
     struct rundown_fiber *exit_to;  // where to switch when `entry` returns
     void *tsan_fiber;     // ThreadSanitizer's handle for this context
+    int mid_frame;        // 1 from entering `entry` until it returns (still 1: abandoned mid-frame)
 } rundown_fiber;
 
 /// Describes the calling thread's own stack as a fiber (the scheduler's context).
@@ -30,7 +31,8 @@ void rundown_fiber_create(rundown_fiber *fiber, size_t size);
 
 /// Prepares `fiber` to run `entry(argument)` from the top of its stack at the next switch to it.
 /// When `entry` returns, the fiber switches to `exit_to` (set by `entry` before it returns) and
-/// is never resumed again until it is prepared anew.
+/// is never resumed again until it is prepared anew. A fiber left mid-frame by its last run (see
+/// rundown_fiber_leave) gets a fresh ThreadSanitizer context here, in a ThreadSanitizer build.
 void rundown_fiber_prepare(rundown_fiber *fiber, void (*entry)(void *), void *argument);
 
 /// Saves the current context into `from` and resumes `to`.
