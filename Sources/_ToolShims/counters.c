@@ -8,3 +8,7 @@ void rundown_extra_counter_hit(uint32_t index) {
     uint8_t *counter = &rundown_extra_counters[index % RUNDOWN_EXTRA_COUNTERS];
     if (*counter != 255) *counter += 1;
 }
+
+void rundown_extra_counter_mark(uint32_t index) {
+    rundown_extra_counters[index % RUNDOWN_EXTRA_COUNTERS] = 1;
+}

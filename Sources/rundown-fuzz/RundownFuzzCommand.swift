@@ -293,6 +293,10 @@ extension RundownFuzzCommand {
         @Option(help: "Comma-separated columns (default: all; see the error message for the names).") var targets:
             String?
         @Option(help: "Also write the table to this file.") var out: String?
+        @Option(
+            help:
+                "What a cell measures: wall (seconds to the finding) or cpu (CPU seconds the run used: fairer between columns on a machine shared with other work)."
+        ) var clock: RundownFuzz.ControlsTable.Clock = .wall
 
         func validate() throws {
             guard (1...100).contains(runs) else { throw ValidationError("--runs must be 1...100 (got \(runs))") }
@@ -324,7 +328,7 @@ extension RundownFuzzCommand {
                 try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
                 say("ci/fuzz controls-table: findings and logs under \(artifacts)")
                 let table = try RundownFuzz.ControlsTable(
-                    workspace: workspace, runs: runs, limit: limit, controls: chosen, columns: columns,
+                    workspace: workspace, runs: runs, limit: limit, controls: chosen, columns: columns, clock: clock,
                     stop: StopSignal.install()
                 ).run(artifacts: artifacts, log: say)
                 show(table)
@@ -434,3 +438,5 @@ func runCampaign(
     let status = recap.exitStatus(interruptedStatus: stop.isRequested ? stop.exitStatus : 130)
     if status != 0 { throw ExitCode(status) }
 }
+
+extension RundownFuzz.ControlsTable.Clock: ExpressibleByArgument {}

@@ -129,7 +129,9 @@ final class Scheduler {
         self.gateOpen = false
         self.exclusive = nil
         self.lastFeature = 0
-        self.trace = []
+        // Kept from run to run: a run's trace grows to a few hundred events, and under
+        // AddressSanitizer every allocation records a stack.
+        trace.removeAll(keepingCapacity: true)
         trace.reserveCapacity(256)
         while Scheduler.fiberPool.count < threads {
             let fiber = UnsafeMutablePointer<rundown_fiber>.allocate(capacity: 1)

@@ -34,7 +34,7 @@ extension Scheduler {
             // operation, releasing or not.
             if feedsCounters {
                 let feature = (label.featureClass &* 16 &+ UInt32(kind.rawValue)) &* 2 &+ (releasing ? 1 : 0)
-                rundown_extra_counter_hit(0x200 | feature % 0x40)
+                rundown_extra_counter_mark(0x200 | feature % 0x40)
             }
         }
         checkBlockUse(address, kind: kind)
@@ -64,16 +64,21 @@ extension Scheduler {
                     thread: UInt8(current), location: read.label, from: Int8(read.store.thread),
                     store: UInt16(truncatingIfNeeded: read.store.serial), behind: UInt8(read.behind),
                     acquiring: acquiring, synchronised: read.synchronised)))
-        // A thread reading its own newest store is what a sequentially consistent run does at
-        // every step: only reads from another thread, or stale ones, make a feature.
-        guard feedsCounters, read.behind > 0 || read.store.thread != current else { return }
+        // Reading the newest store, and synchronising where either side asked for it, is what a
+        // sequentially consistent run does at every step (the interleaving features already
+        // tell those runs apart): only a stale read, or a read of another thread's store where
+        // one side asked for ordering and got none, makes a feature.
+        let unsynchronised =
+            read.store.thread >= 0 && read.store.thread != current && !read.synchronised
+            && (acquiring || read.store.releaseClock != nil)
+        guard feedsCounters, read.behind > 0 || unsynchronised else { return }
         var feature = read.label.featureClass &* 16 &+ UInt32(kind.rawValue)
         feature = feature &* 2 &+ (acquiring ? 1 : 0)
         feature = feature &* 16 &+ UInt32(read.store.kind.rawValue)
         feature = feature &* 2 &+ (read.store.thread == current ? 1 : 0)
         feature = feature &* 4 &+ UInt32(min(read.behind, 3))
         // Counters 0x400...0x7FF (the sequentially consistent features use 0...0x47 and 0x800 up).
-        rundown_extra_counter_hit(0x400 | feature % 0x400)
+        rundown_extra_counter_mark(0x400 | feature % 0x400)
     }
 
     /// An access to another thread's published wait block must be ordered after the block's

@@ -72,6 +72,10 @@ final class MemoryModel {
 
     private(set) var clocks: [VectorClock] = []
     private var addresses: [UInt] = []
+    /// A direct-mapped cache from an address's hash to its location index (-1: none), checked
+    /// against `addresses`: most accesses find their location without a search.
+    private var lookup = [Int](repeating: -1, count: MemoryModel.lookupSize)
+    private static let lookupSize = 64
     private var labels: [LocationLabel] = []
     private var storeCounts: [Int] = []
     private var serials: [Int] = []
@@ -95,12 +99,13 @@ final class MemoryModel {
         clocks.removeAll(keepingCapacity: true)
         clocks.append(contentsOf: repeatElement(VectorClock(), count: threads))
         addresses.removeAll(keepingCapacity: true)
+        for slot in lookup.indices { lookup[slot] = -1 }
         labels.removeAll(keepingCapacity: true)
         storeCounts.removeAll(keepingCapacity: true)
         serials.removeAll(keepingCapacity: true)
-        stores.removeAll(keepingCapacity: true)
+        // `stores` and `seen` keep their elements: only those below a location's counts are
+        // ever read, so a new location needs no clearing (see `location`).
         seenCounts.removeAll(keepingCapacity: true)
-        seen.removeAll(keepingCapacity: true)
         self.readsFrom = ScheduleBytes(readsFrom)
         lastReadWasStale.removeAll(keepingCapacity: true)
         lastReadWasStale.append(contentsOf: repeatElement(false, count: threads))
@@ -144,26 +149,48 @@ final class MemoryModel {
 
     /// The name of the location at `address` (the labeller's, for one the model has not seen).
     func label(of address: UInt) -> LocationLabel {
-        addresses.firstIndex(of: address).map { labels[$0] } ?? labeller(address)
+        find(address).map { labels[$0] } ?? labeller(address)
+    }
+
+    @inline(__always)
+    private static func slot(_ address: UInt) -> Int {
+        Int(truncatingIfNeeded: (address >> 3 ^ address >> 9) & UInt(lookupSize - 1))
+    }
+
+    /// The index of the location at `address`, if the model has one.
+    @inline(__always)
+    private func find(_ address: UInt) -> Int? {
+        let slot = MemoryModel.slot(address)
+        let cached = lookup[slot]
+        if cached >= 0 && addresses[cached] == address { return cached }
+        guard let index = addresses.firstIndex(of: address) else { return nil }
+        lookup[slot] = index
+        return index
     }
 
     /// The index of the location at `address`; a new location starts with `current`, the value
     /// memory holds, as its initial store.
     @inline(__always)
     func location(_ address: UInt, current: UInt) -> Int {
-        if let index = addresses.firstIndex(of: address) { return index }
+        if let index = find(address) { return index }
+        let index = addresses.count
         addresses.append(address)
+        lookup[MemoryModel.slot(address)] = index
         labels.append(labeller(address))
         storeCounts.append(1)
         serials.append(1)
+        seenCounts.append(contentsOf: repeatElement(0, count: VectorClock.maxThreads))
+        // Room for the location's stores and seen lists, grown once and reused by later runs.
+        if stores.count < (index + 1) * MemoryModel.historyBound {
+            stores.append(contentsOf: repeatElement(MemoryModel.placeholder, count: MemoryModel.historyBound))
+            seen.append(
+                contentsOf: repeatElement(
+                    Seen(epoch: 0, key: 0), count: VectorClock.maxThreads * MemoryModel.historyBound))
+        }
         var initial = MemoryModel.placeholder
         initial.value = current
-        stores.append(initial)
-        stores.append(contentsOf: repeatElement(MemoryModel.placeholder, count: MemoryModel.historyBound - 1))
-        seenCounts.append(contentsOf: repeatElement(0, count: VectorClock.maxThreads))
-        seen.append(
-            contentsOf: repeatElement(Seen(epoch: 0, key: 0), count: VectorClock.maxThreads * MemoryModel.historyBound))
-        return addresses.count - 1
+        stores[index * MemoryModel.historyBound] = initial
+        return index
     }
 
     /// Store `position` (0: the oldest) of location `index`.

@@ -47,52 +47,67 @@ struct PlainMemoryOracle {
         }
     }
 
+    /// A region's history in this run. The `uses` array is kept from run to run (no allocation
+    /// once warm: under AddressSanitizer every allocation records a stack).
     struct State {
-        var creation: Event
+        /// Whether the region exists now (created and not yet ended).
+        var live = false
+        var creation = Event(thread: 0, epoch: 0, step: 0, call: nil, what: "")
         /// Each thread's latest use.
-        var uses: [Event?]
+        var uses: [Event?] = []
     }
 
-    private var objects: [State?] = []
-    private var blocks: [State?] = []
+    private var objects: [State] = []
+    private var blocks: [State] = []
 
     mutating func reset(threads: Int, refs: Int) {
-        objects.removeAll(keepingCapacity: true)
-        objects.append(contentsOf: repeatElement(nil, count: refs))
-        blocks.removeAll(keepingCapacity: true)
-        blocks.append(contentsOf: repeatElement(nil, count: threads))
+        PlainMemoryOracle.reset(&objects, count: refs, threads: threads)
+        PlainMemoryOracle.reset(&blocks, count: threads, threads: threads)
     }
 
-    private subscript(region: Region) -> State? {
-        get {
-            switch region {
-            case let .object(ref): return objects[ref]
-            case let .waitBlock(owner): return blocks[owner]
-            }
-        }
-        set {
-            switch region {
-            case let .object(ref): objects[ref] = newValue
-            case let .waitBlock(owner): blocks[owner] = newValue
-            }
+    private static func reset(_ states: inout [State], count: Int, threads: Int) {
+        while states.count < count { states.append(State()) }
+        for index in 0..<count { states[index].live = false }
+        for index in 0..<count where states[index].uses.count != threads {
+            states[index].uses = Array(repeating: nil, count: threads)
         }
     }
 
-    func exists(_ region: Region) -> Bool { self[region] != nil }
+    /// Runs `body` on the state of `region`, in place.
+    private mutating func withState<Result>(_ region: Region, _ body: (inout State) -> Result) -> Result {
+        switch region {
+        case let .object(ref): return body(&objects[ref])
+        case let .waitBlock(owner): return body(&blocks[owner])
+        }
+    }
+
+    func exists(_ region: Region) -> Bool {
+        switch region {
+        case let .object(ref): return objects[ref].live
+        case let .waitBlock(owner): return blocks[owner].live
+        }
+    }
 
     /// `creation` created `region`.
     mutating func begin(_ region: Region, _ creation: Event, threads: Int) {
-        self[region] = State(creation: creation, uses: Array(repeating: nil, count: threads))
+        withState(region) { state in
+            state.live = true
+            state.creation = creation
+            for thread in state.uses.indices { state.uses[thread] = nil }
+        }
     }
 
     /// `use` used `region`, its thread's clock being `clock`: the finding if the creation is not
     /// ordered before it.
     mutating func use(_ region: Region, _ use: Event, clock: VectorClock) -> Failure? {
-        guard var state = self[region] else { return nil }
-        defer { self[region] = state }
-        state.uses[use.thread] = use
-        let creation = state.creation
-        if use.thread == creation.thread || clock.hasSeen(creation.epoch, of: creation.thread) { return nil }
+        let creation: Event? = withState(region) { state in
+            guard state.live else { return nil }
+            state.uses[use.thread] = use
+            return state.creation
+        }
+        guard let creation, use.thread != creation.thread, !clock.hasSeen(creation.epoch, of: creation.thread) else {
+            return nil
+        }
         return .unordered(
             thread: use.thread,
             what: "\(use.account(region.name)), but \(creation.account("it")) and nothing orders that before the use:"
@@ -102,16 +117,19 @@ struct PlainMemoryOracle {
     /// `end` ended `region`, its thread's clock being `clock`: the finding if some use is not
     /// ordered before the end.
     mutating func end(_ region: Region, _ end: Event, clock: VectorClock) -> Failure? {
-        guard let state = self[region] else { return nil }
-        self[region] = nil
-        for use in state.uses.compactMap({ $0 }) where use.thread != end.thread {
-            if !clock.hasSeen(use.epoch, of: use.thread) {
-                return .unordered(
-                    thread: end.thread,
-                    what: "\(end.account(region.name)), but \(use.account("it")) and nothing orders that before the"
-                        + " end: no release/acquire chain links them (the trace shows the store each load read)")
+        let unordered: Event? = withState(region) { state in
+            guard state.live else { return nil }
+            state.live = false
+            for case let use? in state.uses where use.thread != end.thread && !clock.hasSeen(use.epoch, of: use.thread)
+            {
+                return use
             }
+            return nil
         }
-        return nil
+        guard let use = unordered else { return nil }
+        return .unordered(
+            thread: end.thread,
+            what: "\(end.account(region.name)), but \(use.account("it")) and nothing orders that before the"
+                + " end: no release/acquire chain links them (the trace shows the store each load read)")
     }
 }
