@@ -51,8 +51,15 @@ final class CompareExchangeCacheAware: Contender, @unchecked Sendable {
         header = Entry.allocate(poolType: .nonPaged, tag: "Bnch", call: "bench")!
         layout = CacheAwareLayout(header: header)
     }
-    @inline(__always) func acquire() -> Bool { Entry.acquire(header, layout, count: 1, call: "bench") }
-    @inline(__always) func release() { Entry.release(header, layout, count: 1, call: "bench") }
+    // The layout read before the entry point, as CacheAwareRundownRef reads it.
+    @inline(__always) func acquire() -> Bool {
+        let layout = self.layout
+        return Entry.acquire(header, layout, count: 1, call: "bench")
+    }
+    @inline(__always) func release() {
+        let layout = self.layout
+        Entry.release(header, layout, count: 1, call: "bench")
+    }
 }
 
 /// The fast path's floor: the same restartable section without the gate, adding to and

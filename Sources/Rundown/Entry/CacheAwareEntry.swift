@@ -97,7 +97,8 @@ package enum CacheAwareEntryPoints<Platform: RundownPlatform> {
         // The common case, fast path with checked mode off, behind one test.
         if Platform.fastPathUnchecked {
             do throws(RundownMisuse) {
-                return Algorithm.fastAcquire(layout(), delta: try RundownWordState.delta(for: count))
+                return Algorithm.fastAcquire(
+                    layout(), delta: try RundownWordState.delta(for: count), afterOneTest: true)
             } catch {
                 RundownMisuse.report(error, call: call, ref: header)
             }
@@ -123,7 +124,7 @@ package enum CacheAwareEntryPoints<Platform: RundownPlatform> {
         do throws(RundownMisuse) {
             let delta = try RundownWordState.delta(for: count)
             if Platform.fastPathUnchecked {
-                try Algorithm.fastRelease(layout(), delta: delta)
+                try Algorithm.fastRelease(layout(), delta: delta, afterOneTest: true)
                 return
             }
             if _slowPath(Platform.isChecked) { RundownShadow.willRelease(header, count: count, call: call) }

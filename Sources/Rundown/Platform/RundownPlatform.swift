@@ -66,6 +66,12 @@ package protocol RundownPlatform {
     /// load and a plain (releasing) store, and returns 0. Only when ``fastPath`` is true.
     static func restartableSlotAdd(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt
 
+    /// ``restartableSlotAdd``, for the entry points' common case only: called right after
+    /// ``fastPathUnchecked`` answered true, so a platform may leave out what its section needs
+    /// only where that test is false (the production platform: the sanitizer annotations, whose
+    /// builds keep the combined test false). The default is ``restartableSlotAdd`` itself.
+    static func restartableSlotAddUnannotated(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt
+
     /// The fast path's process-wide barrier: on return every ``restartableSlotAdd`` in progress on
     /// any thread has committed (its store visible to the caller) or will restart after the
     /// caller's earlier stores (and read them); a full fence on every thread. Only when
@@ -96,4 +102,10 @@ extension RundownPlatform {
     /// The two answers combined.
     @inlinable @inline(__always)
     package static var fastPathUnchecked: Bool { fastPath && !isChecked }
+
+    /// The platform's section as it is.
+    @inlinable @inline(__always)
+    package static func restartableSlotAddUnannotated(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt {
+        restartableSlotAdd(layout, delta)
+    }
 }

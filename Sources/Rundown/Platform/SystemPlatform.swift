@@ -144,6 +144,17 @@ package enum SystemPlatform: RundownPlatform {
             UInt32(truncatingIfNeeded: layout.count), delta)
     }
 
+    /// See ``RundownPlatform/restartableSlotAddUnannotated``: the inline section without the test
+    /// of rundown_sections_annotated, which rundown_fast_unchecked() (``fastPathUnchecked``) is 0
+    /// wherever it is 1.
+    @inlinable @inline(__always)
+    package static func restartableSlotAddUnannotated(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt {
+        rundown_rseq_slot_add(
+            UnsafeRawPointer(layout.gate).assumingMemoryBound(to: UInt.self),
+            layout.slots.assumingMemoryBound(to: CChar.self), UInt32(truncatingIfNeeded: layout.stride),
+            UInt32(truncatingIfNeeded: layout.count), delta)
+    }
+
     /// See ``RundownPlatform/barrier``: membarrier's private expedited rseq command.
     @usableFromInline
     package static func barrier(_ layout: CacheAwareLayout) {

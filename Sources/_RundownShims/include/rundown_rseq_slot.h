@@ -93,7 +93,16 @@ uintptr_t rundown_rseq_slot_add_annotated(
 /// on this slot interleaves with it.
 ///
 /// Orderings (x86-64 is TSO): the gate load is an acquiring load, the commit a releasing store;
-/// what TSO does not order, a store followed by a load, the waiter gets from the barrier.
+/// what TSO does not order, a store followed by a load, the waiter gets from the barrier. The
+/// asm's `memory` clobber keeps the compiler from moving the caller's accesses across either.
+///
+/// Written for the hot loop (docs/benchmarks.md): inline, so that the caller compiles to one
+/// call-free sequence; the rseq area addressed through %fs (no thread-pointer load, no area
+/// register: glibc's __rseq_offset is a constant the compiler keeps in a register); `delta` an
+/// immediate where the caller's is a constant; and the closed gate an `asm goto` to the caller's
+/// branch, so the gate is tested once, inside the section, and a granted section's answer is a
+/// constant 0 the caller's test folds away. The value returned on the closed branch is the one
+/// the section read (clang gives an asm goto's outputs on every branch).
 static inline uintptr_t rundown_rseq_slot_add(
     const uintptr_t *gate, char *slots, uint32_t stride, uint32_t count, uintptr_t delta) {
 #if RUNDOWN_HAVE_RSEQ_SLOT
@@ -101,15 +110,14 @@ static inline uintptr_t rundown_rseq_slot_add(
     // A release (negative delta) publishes what its thread did before it to the waiter's barrier.
     if ((intptr_t)delta < 0) __tsan_release((void *)gate);
 #endif
-    char *tp;
-    __asm__("mov %%fs:0, %0" : "=r"(tp));
-    char *area = tp + __rseq_offset;
     uintptr_t seen;
+    // The thread's rseq area is %fs:__rseq_offset; its cpu_id is at 4, its rseq_cs at 8.
     // 0: (re)arm the section: rseq_cs = &descriptor; 1: start_ip, right after the arming store,
     // so that the store and the start cannot be separated by a preemption that goes unnoticed;
-    // 2: post-commit; 4: abort handler (after the signature, in a section of its own) goes back
-    // to 0, since the kernel clears rseq_cs on abort. 5: the exit when the gate is closed.
-    __asm__ __volatile__(
+    // 2: post-commit, right after the commit (the section's last instruction); 4: abort handler
+    // (after the signature, in a section of its own) goes back to 0, since the kernel clears
+    // rseq_cs on abort. The closed gate leaves the section (before any store) for `closed`.
+    __asm__ goto(
         ".pushsection __rseq_cs, \"aw\"\n\t"
         ".balign 32\n\t"
         "3:\n\t"
@@ -118,12 +126,12 @@ static inline uintptr_t rundown_rseq_slot_add(
         ".popsection\n\t"
         "0:\n\t"
         "leaq 3b(%%rip), %%rax\n\t"
-        "movq %%rax, 8(%[area])\n\t"
+        "movq %%rax, %%fs:8(%[area])\n\t"
         "1:\n\t"
         "movq (%[gate]), %[seen]\n\t"
         "testq %[seen], %[seen]\n\t"
-        "jnz 5f\n\t"
-        "movl 4(%[area]), %%eax\n\t"
+        "jnz %l[closed]\n\t"
+        "movl %%fs:4(%[area]), %%eax\n\t"
         "cmpl %[count], %%eax\n\t"
         "jb 6f\n\t"
         "xorl %%edx, %%edx\n\t"
@@ -142,15 +150,20 @@ static inline uintptr_t rundown_rseq_slot_add(
         "4:\n\t"
         "jmp 0b\n\t"
         ".popsection\n\t"
-        "5:\n\t"
         : [seen] "=&r"(seen)
-        : [area] "r"(area), [gate] "r"(gate), [slots] "r"(slots), [stride] "r"(stride), [count] "r"(count),
-          [delta] "r"(delta)
-        : "rax", "rdx", "memory", "cc");
+        : [area] "r"(__rseq_offset), [gate] "r"(gate), [slots] "r"(slots), [stride] "r"(stride),
+          [count] "r"(count), [delta] "er"(delta)
+        : "rax", "rdx", "memory", "cc"
+        : closed);
 #if RUNDOWN_TSAN
     // A granted acquire has read the gate that initialize or reinitialize released.
-    if ((intptr_t)delta >= 0 && seen == 0) __tsan_acquire((void *)gate);
+    if ((intptr_t)delta >= 0) __tsan_acquire((void *)gate);
 #endif
+    return 0;
+closed:
+    // The section jumps here only on a gate that is not 0: telling the compiler lets the
+    // caller's test of the answer fold away on this branch too.
+    if (seen == 0) __builtin_unreachable();
     return seen;
 #else
     (void)gate; (void)slots; (void)stride; (void)count; (void)delta;
@@ -159,12 +172,10 @@ static inline uintptr_t rundown_rseq_slot_add(
 }
 
 /// The floor the fast path is measured against (the benchmark's "rseq per-CPU add" rows): the
-/// same critical section without the gate, adding `delta` to the current CPU's slot.
+/// same critical section without the gate (same area addressing, same operands), adding `delta`
+/// to the current CPU's slot.
 static inline void rundown_rseq_plain_add(char *slots, uint32_t stride, uint32_t count, uintptr_t delta) {
 #if RUNDOWN_HAVE_RSEQ_SLOT
-    char *tp;
-    __asm__("mov %%fs:0, %0" : "=r"(tp));
-    char *area = tp + __rseq_offset;
     __asm__ __volatile__(
         ".pushsection __rseq_cs, \"aw\"\n\t"
         ".balign 32\n\t"
@@ -174,9 +185,9 @@ static inline void rundown_rseq_plain_add(char *slots, uint32_t stride, uint32_t
         ".popsection\n\t"
         "0:\n\t"
         "leaq 3b(%%rip), %%rax\n\t"
-        "movq %%rax, 8(%[area])\n\t"
+        "movq %%rax, %%fs:8(%[area])\n\t"
         "1:\n\t"
-        "movl 4(%[area]), %%eax\n\t"
+        "movl %%fs:4(%[area]), %%eax\n\t"
         "cmpl %[count], %%eax\n\t"
         "jb 6f\n\t"
         "xorl %%edx, %%edx\n\t"
@@ -196,7 +207,8 @@ static inline void rundown_rseq_plain_add(char *slots, uint32_t stride, uint32_t
         "jmp 0b\n\t"
         ".popsection\n\t"
         :
-        : [area] "r"(area), [slots] "r"(slots), [stride] "r"(stride), [count] "r"(count), [delta] "r"(delta)
+        : [area] "r"(__rseq_offset), [slots] "r"(slots), [stride] "r"(stride), [count] "r"(count),
+          [delta] "er"(delta)
         : "rax", "rdx", "memory", "cc");
 #else
     (void)slots; (void)stride; (void)count; (void)delta;
