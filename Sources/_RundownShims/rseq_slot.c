@@ -56,6 +56,9 @@ __attribute__((constructor(101))) static void rundown_choose_fast_path(void) {
     const char *value = getenv("RUNDOWN_FAST_PATH");
     if (value != NULL && strcmp(value, "0") == 0) return;
     if (!rundown_rseq_registered()) return;
+    // Every CPU number rseq may report must have a slot of its own (the slots are sized by
+    // rundown_configured_cpu_count, never below this count): unknown means no fast path.
+    if (rundown_possible_cpu_count() == 0) return;
     if (!rundown_register_rseq_barrier()) return;
     rundown_fast_path_flag = 1;
 #endif

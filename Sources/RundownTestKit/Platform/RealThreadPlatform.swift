@@ -20,6 +20,19 @@ package enum RealThreadPlatform: ForwardingPlatform {
 
     package static var isChecked: Bool { false }
 
+    /// The fast path needs a slot of its own for every CPU the kernel may report: a run with
+    /// fewer slots (shared on purpose, to test the compare-exchange path's sharing) takes the
+    /// compare-exchange path for all its refs. Two CPUs running sections on one slot would lose
+    /// updates: rseq makes a section exclusive only on its own CPU.
+    package static var fastPath: Bool { takesFastPath(slots: cpuCount) }
+
+    /// Whether refs of `slots` slots take the fast path on this platform.
+    package static func takesFastPath(slots: Int) -> Bool {
+        SystemPlatform.fastPath && slots >= SystemPlatform.cpuCount
+    }
+
+    package static var fastPathUnchecked: Bool { fastPath }
+
     /// The orderings an ordering control weakens (``RundownFault/weakened(_:for:)``).
     package static func updateOrdering(_ ordering: AtomicUpdateOrdering, for operation: SeamOperation)
         -> AtomicUpdateOrdering

@@ -76,6 +76,10 @@ static inline uint32_t rundown_current_cpu(void) {
 /// Number of CPUs configured in the system (at least 1).
 uint32_t rundown_configured_cpu_count(void);
 
+/// One more than the highest CPU number the kernel may report (/sys/devices/system/cpu/possible),
+/// or 0 when that cannot be read.
+uint32_t rundown_possible_cpu_count(void);
+
 /// The checked-mode switch: 1 on, 0 off. Initialised before main from the environment
 /// variable RUNDOWN_CHECKED ("1" or "0") or, when unset, from the build's default
 /// (on in debug builds, off in release builds).
