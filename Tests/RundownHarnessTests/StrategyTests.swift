@@ -17,8 +17,8 @@ struct StrategyTests {
     }
 
     @Test(
-        "every strategy finds the bug of CS/reorder_4, CS/account and CS/wronglock_3, and the finding replays",
-        arguments: ["CS/reorder_4", "CS/account", "CS/wronglock_3"])
+        "every strategy finds the bug of CS/reorder_4, CS/account, CS/wronglock_3 and CVE-2016-9806, and it replays",
+        arguments: ["CS/reorder_4", "CS/account", "CS/wronglock_3", "ConVul-CVE-Benchmarks/CVE-2016-9806"])
     func findsSeededBug(name: String) throws {
         let program = try #require(BenchmarkProgram.named(name))
         #expect(

@@ -54,6 +54,7 @@ package enum PublishedFigures {
         ],
         "CS/account": [f(6, 5), f(4, 2), f(4, 3), f(4, 3), f(18, 24), f(7, 4), f(3, 1)],
         "CS/wronglock": [f(7, 7), f(51, 50), f(20, 20), f(10, 14), f(36, 42), f(4, 3), f(4, 1)],
+        "ConVul-CVE-Benchmarks/CVE-2016-9806": [f(3, 2), f(7, 6), f(4, 3), f(7, 5), f(2209, 2065), f(6, 5), f(4, 2)],
         "CS/wronglock_3": [f(9, 9), f(58, 46), f(14, 10), f(11, 14), f(36, 42), f(5, 4), f(5, 2)],
     ]
 

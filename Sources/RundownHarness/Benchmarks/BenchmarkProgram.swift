@@ -52,6 +52,9 @@ extension BenchmarkProgram {
             BenchmarkProgram(
                 id: 36, name: "CS/bluetooth_driver", threads: 2, expectedFailure: "assertion",
                 main: { SCTBench.bluetoothDriver() }),
+            BenchmarkProgram(
+                id: 48, name: "ConVul-CVE-Benchmarks/CVE-2016-9806", threads: 3, expectedFailure: "assertion",
+                main: { ConVul.cve2016_9806() }),
         ]
 
     /// The program with `id`, if any.
