@@ -47,7 +47,9 @@ extension RundownFuzzCommand {
                 to the first bug over --trials trials (seeds 1 to N), each capped at --cap schedules, \
                 with (found/trials) when some missed; then the bounded search's schedules to the \
                 first bug at 2 preemptions. "(paper)" columns: the SURW artifact's raw table \
-                (zhaohuanqdcn/SURW, stats/period/out.tex). docs/calibration.md reads the table.
+                (zhaohuanqdcn/SURW, stats/period/out.tex). The last columns: our best source \
+                (among those that found the bug in every trial), the best published figure, and \
+                whether ours is within twice it. docs/calibration.md reads the table.
                 """)
         @Option(help: "Trials per program and strategy.") var trials = 20
         @Option(help: "Schedules per trial at most.") var cap = 10_000
