@@ -17,8 +17,11 @@ struct StrategyTests {
     }
 
     @Test(
-        "every strategy finds the bug of CS/reorder_4, CS/account, CS/wronglock_3 and CVE-2016-9806, and it replays",
-        arguments: ["CS/reorder_4", "CS/account", "CS/wronglock_3", "ConVul-CVE-Benchmarks/CVE-2016-9806"])
+        "every strategy finds the bug of CS/reorder_4, CS/account, CS/wronglock_3 and two ConVul ports; it replays",
+        arguments: [
+            "CS/reorder_4", "CS/account", "CS/wronglock_3", "ConVul-CVE-Benchmarks/CVE-2016-9806",
+            "ConVul-CVE-Benchmarks/CVE-2013-1792",
+        ])
     func findsSeededBug(name: String) throws {
         let program = try #require(BenchmarkProgram.named(name))
         #expect(

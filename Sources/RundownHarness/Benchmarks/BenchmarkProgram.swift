@@ -55,6 +55,9 @@ extension BenchmarkProgram {
             BenchmarkProgram(
                 id: 48, name: "ConVul-CVE-Benchmarks/CVE-2016-9806", threads: 3, expectedFailure: "assertion",
                 main: { ConVul.cve2016_9806() }),
+            BenchmarkProgram(
+                id: 49, name: "ConVul-CVE-Benchmarks/CVE-2013-1792", threads: 3, expectedFailure: "assertion",
+                main: { ConVul.cve2013_1792() }),
         ]
 
     /// The program with `id`, if any.

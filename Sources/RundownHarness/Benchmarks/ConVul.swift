@@ -47,4 +47,71 @@ enum ConVul {
         Runtime.join(t1)
         Runtime.join(t2)
     }
+
+    /// CVE-2013-1792 (`CVE-2013-1792/2013-1792.cpp`), Linux's `install_user_keyrings` race (a
+    /// NULL dereference). The original, line by line:
+    ///
+    /// - `main` stores `cred_test.user = &user_test` (the cell `cred_test.user`), fills t1's
+    ///   argument block on its own stack (`arg_one.id`, `.lflags`, `.perm`: cells, since t1 reads
+    ///   them), then creates t1 (`thread_one`) and t2 (`thread_two`) and joins them.
+    /// - `thread_one` reads its three arguments and calls `lookup_user_key(-5, 4, 1)`:
+    ///   `get_current_cred()` is `&cred_test` (no access); for `KEY_SPEC_USER_SESSION_KEYRING`,
+    ///   `if (!cred->user->session_keyring)` reads `cred_test.user` then
+    ///   `user_test.session_keyring`, and if it is NULL calls `install_user_keyrings(1)`; then
+    ///   `key = cred->user->session_keyring` reads both again and `atomic_inc(&key->usage)` reads
+    ///   and writes `key->usage`; `lflags & KEY_LOOKUP_FOR_UNLINK` then ends the lookup (the
+    ///   rest of the function is not reached).
+    /// - `thread_two` calls `install_user_keyrings(2)`.
+    /// - `install_user_keyrings`: `user = cred->user` reads `cred_test.user`;
+    ///   `if (user->uid_keyring) return 0` reads `user_test.uid_keyring`; then, under
+    ///   `key_user_keyring_mutex`, if `user->uid_keyring` (read again) is NULL it allocates two
+    ///   keys and stores `user->uid_keyring` and then `user->session_keyring`.
+    /// - The bug: t2 has stored `uid_keyring` but not yet `session_keyring` when t1 finds
+    ///   `session_keyring` NULL, calls `install_user_keyrings`, sees `uid_keyring` set and
+    ///   returns, and reads `session_keyring` again: still NULL, so `atomic_inc` dereferences
+    ///   NULL (a crash in the original; an assertion here). Pointers are numbers in the cells: 0
+    ///   is NULL, a session key is its installing thread's index (1 or 2), a uid key that plus 10;
+    ///   each possible session key's `usage` is a cell made by main (ids do not depend on the
+    ///   interleaving).
+    static func cve2013_1792() {
+        let mutex = RuntimeMutex("key_user_keyring_mutex")
+        let credUser = SharedCell("cred_test.user")
+        let uidKeyring = SharedCell("user_test.uid_keyring")
+        let sessionKeyring = SharedCell("user_test.session_keyring")
+        let argID = SharedCell("arg_one.id")
+        let argFlags = SharedCell("arg_one.lflags")
+        let argPerm = SharedCell("arg_one.perm")
+        let usage = (1...2).map { SharedCell("session key of T\($0)->usage") }
+        credUser.store(1)  // cred_test.user = &user_test
+        argID.store(-5)  // KEY_SPEC_USER_SESSION_KEYRING
+        argFlags.store(4)  // KEY_LOOKUP_FOR_UNLINK
+        argPerm.store(1)
+        func installUserKeyrings() {
+            _ = credUser.load()  // user = cred->user
+            if uidKeyring.load() != 0 { return }
+            mutex.lock()
+            if uidKeyring.load() == 0 {
+                let me = Runtime.currentThread
+                uidKeyring.store(me + 10)
+                sessionKeyring.store(me)
+            }
+            mutex.unlock()
+        }
+        let t1 = Runtime.spawn {
+            let id = argID.load()
+            let flags = argFlags.load()
+            _ = argPerm.load()
+            guard id == -5 else { return }
+            _ = credUser.load()
+            if sessionKeyring.load() == 0 { installUserKeyrings() }
+            _ = credUser.load()
+            let key = sessionKeyring.load()
+            Runtime.check(key != 0, "CVE-2013-1792: lookup_user_key read a NULL session_keyring")
+            usage[key - 1].store(usage[key - 1].load() + 1)  // atomic_inc(&key->usage)
+            _ = flags  // lflags & KEY_LOOKUP_FOR_UNLINK: the lookup ends here
+        }
+        let t2 = Runtime.spawn { installUserKeyrings() }
+        Runtime.join(t1)
+        Runtime.join(t2)
+    }
 }
