@@ -106,25 +106,33 @@ package struct ExploreRundown {
         [.randomWalk, .pct(depth: 3), .pct(depth: 10), .pos, .surw, .urw, .bounded(bound: bound)]
     }
 
-    /// One pass of `source` over every member under `fault` (each member capped at
-    /// `maxSchedules` schedules and `seconds` seconds): the schedules and seconds to the first
-    /// failure, counting the members run before it; nil when none failed.
+    /// `source` on every member under `fault` until the first failure: the schedules and
+    /// seconds to it over all the members; nil when none failed. A sampling strategy runs the
+    /// members in turn, one schedule each (each member its own strategy, seeded `seed`), up to
+    /// `maxSchedules` schedules per member (and `seconds` per member); the bounded search
+    /// enumerates each member in order, each capped at `maxSchedules`.
     func firstFailure(_ source: ScheduleSource, fault: RundownFault, seed: UInt64) -> (schedules: Int, seconds: Double)?
     {
         var schedules = 0
         var seconds = 0.0
-        for member in members {
-            let report: Exploration.Report
-            if case let .bounded(bound) = source {
-                report = RundownSmallSet.explore(member, bound: bound, fault: fault, maxSchedules: maxSchedules)
-            } else {
-                report = RundownSmallSet.sample(
-                    member, strategy: source.strategy(seed: seed)!, fault: fault, maxSchedules: maxSchedules,
-                    seconds: self.seconds)
+        if case let .bounded(bound) = source {
+            for member in members {
+                let report = RundownSmallSet.explore(member, bound: bound, fault: fault, maxSchedules: maxSchedules)
+                schedules += report.finding?.schedule ?? report.schedules
+                seconds += report.seconds
+                if report.finding != nil { return (schedules, seconds) }
             }
-            schedules += report.finding?.schedule ?? report.schedules
-            seconds += report.seconds
-            if report.finding != nil { return (schedules, seconds) }
+            return nil
+        }
+        let strategies = members.map { _ in source.strategy(seed: seed)! }
+        for _ in 0..<maxSchedules {
+            for (member, strategy) in zip(members, strategies) {
+                let report = RundownSmallSet.sample(member, strategy: strategy, fault: fault, maxSchedules: 1)
+                schedules += 1
+                seconds += report.seconds
+                if report.finding != nil { return (schedules, seconds) }
+            }
+            if let limit = self.seconds, seconds >= limit * Double(members.count) { break }
         }
         return nil
     }
