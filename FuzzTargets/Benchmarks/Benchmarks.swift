@@ -8,8 +8,9 @@ public func fuzzBenchmarks(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     _RundownFuzzEntry.benchmarks(data, size)
 }
 
-/// Before any input: RUNDOWN_CONTROL must name a control (a typo is a usage error, not a finding).
+/// Before any input: RUNDOWN_CONTROL must name a control and RUNDOWN_BENCHMARK, when set, a program
+/// (a typo is a usage error, not a finding).
 @_cdecl("LLVMFuzzerInitialize")
 public func initialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutableRawPointer?) -> CInt {
-    _RundownFuzzEntry.initialize()
+    _RundownFuzzEntry.initializeBenchmarks()
 }

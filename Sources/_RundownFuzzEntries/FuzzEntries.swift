@@ -48,4 +48,10 @@ public enum _RundownFuzzEntry {
     public static func benchmarks(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         BenchmarkProgram.fuzz(data, size)
     }
+
+    /// The `Benchmarks` target's initialisation: the control, and `RUNDOWN_BENCHMARK` (a
+    /// program to pin every input to) when set; a bad name is a usage error (exit 64).
+    public static func initializeBenchmarks() -> CInt {
+        BenchmarkProgram.initializeTarget()
+    }
 }

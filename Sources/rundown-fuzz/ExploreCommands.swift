@@ -47,7 +47,9 @@ extension RundownFuzzCommand {
                 to the first bug over --trials trials (seeds 1 to N), each capped at --cap schedules, \
                 with (found/trials) when some missed; then the bounded search's schedules to the \
                 first bug at 2 preemptions. "(paper)" columns: the SURW artifact's raw table \
-                (zhaohuanqdcn/SURW, stats/period/out.tex). docs/calibration.md reads the table.
+                (zhaohuanqdcn/SURW, stats/period/out.tex). The last columns: our best source \
+                (among those that found the bug in every trial), the best published figure, and \
+                whether ours is within twice it. docs/calibration.md reads the table.
                 """)
         @Option(help: "Trials per program and strategy.") var trials = 20
         @Option(help: "Schedules per trial at most.") var cap = 10_000
@@ -85,7 +87,13 @@ extension RundownFuzzCommand {
                 "explored all N schedules up to K preemptions: no failure"; the sampling strategies \
                 run --schedules or --time. The first failure is written as an Interleavings input \
                 under findings/explore/. With --minimal: for every control a sequentially consistent \
-                schedule can catch, the smallest bound (up to --bound) that finds it.
+                schedule can catch, the smallest bound (up to --bound) that finds it. With \
+                --controls-table: every control against every strategy (random-walk, pct3, pct10, \
+                pos, surw, urw, bounded at --bound), the median schedules and seconds to the first \
+                failure over seeds 1 to --seeds, each program capped at --schedules (and --time), \
+                as a Markdown table (docs/controls.md). With --throughput: each strategy runs \
+                --schedules schedules on each program on the real implementation; a table of \
+                schedules per second.
                 """)
         @OptionGroup var control: ControlOptions
         @Option(help: "The schedule source: bounded, random-walk, pct<depth>, pos, surw, urw.") var strategy = "bounded"
@@ -94,12 +102,32 @@ extension RundownFuzzCommand {
         @Option(help: "At most this many seconds per program (sampling strategies).") var time: Int?
         @Option(help: "The random seed of a sampling strategy.") var seed: UInt64 = 1
         @Flag(help: "Find each control's minimal bound instead.") var minimal = false
+        @Flag(help: "Every control against every strategy: docs/controls.md's by-strategy table.")
+        var controlsTable = false
+        @Flag(help: "Schedules per second of every strategy on the programs (real implementation).")
+        var throughput = false
+        @Option(help: "Seeds per sampling strategy for --controls-table (1 to N).") var seeds = 5
         @Argument(help: "Interleavings input files (default: the small set).") var files: [String] = []
 
         func validate() throws {
             guard bound >= 0 else { throw ValidationError("--bound must be 0 or more (got \(bound))") }
             guard schedules >= 1 else { throw ValidationError("--schedules must be 1 or more (got \(schedules))") }
             if let time, time < 1 { throw ValidationError("--time must be 1 second or more (got \(time))") }
+            guard seeds >= 1 else { throw ValidationError("--seeds must be 1 or more (got \(seeds))") }
+            let modes = [minimal, controlsTable, throughput].filter { $0 }.count
+            guard modes <= 1 else {
+                throw ValidationError(
+                    "--minimal, --controls-table and --throughput are separate runs: give one of them")
+            }
+            if (controlsTable || throughput) && control.control != nil {
+                throw ValidationError(
+                    "--control does not go with --\(controlsTable ? "controls-table" : "throughput") "
+                        + "(the table runs every control, the throughput the real implementation)")
+            }
+            if (controlsTable || throughput) && strategy != "bounded" {
+                throw ValidationError(
+                    "--strategy does not go with --controls-table or --throughput (they run every strategy)")
+            }
         }
 
         func run() throws {
@@ -112,6 +140,8 @@ extension RundownFuzzCommand {
                 explore.seconds = time.map(Double.init)
                 if !files.isEmpty { try explore.use(files: files) }
                 if minimal { return explore.minimalBounds(progress: say).forEach(show) }
+                if controlsTable { return explore.controlsTable(seeds: seeds, progress: say).forEach(show) }
+                if throughput { return explore.throughput(progress: say).forEach(show) }
                 if try explore.run(progress: say, print: show) { throw ExitCode(1) }
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Rundown
 import RundownFuzz
 import RundownHarness
 import Testing
@@ -51,5 +52,46 @@ struct ExploreTests {
         let (decoded, schedule) = try #require(BenchmarkProgram.decode(bytes))
         #expect(decoded.id == program.id)
         #expect(decoded.run(schedule: schedule).failure?.name == "assertion")
+        // The same file through `ci/fuzz replay Benchmarks FILE`'s code: one failure.
+        var replay = Replay(
+            workspace: Workspace(root: root), target: try FuzzTarget.named("Benchmarks"), control: .none)
+        replay.quiet = true
+        var verdicts: [String] = []
+        #expect(try replay.run(files: [root + "/" + file], stop: .current, print: { verdicts.append($0) }) == 1)
+        #expect(verdicts.first?.contains("FAIL assertion") == true, "\(verdicts)")
+    }
+
+    @Test("explore-rundown writes its first failure as an Interleavings input that replay fails with the control")
+    func rundownFindingReplays() throws {
+        let root = FileManager.default.temporaryDirectory.path + "/explore-rundown-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let control = RundownFault.drainSubtractsWordDelta
+        var explore = RundownFuzz.ExploreRundown(
+            workspace: Workspace(root: root), source: .pct(depth: 3), control: control, maxSchedules: 20_000)
+        explore.seed = 1
+        var lines: [String] = []
+        #expect(try explore.run(progress: { _ in }, print: { lines.append($0) }))
+        let prefix = "replay: ci/fuzz replay Interleavings "
+        let replayLine = try #require(lines.first { $0.hasPrefix(prefix) })
+        #expect(replayLine.hasSuffix(" --control \(control.rawValue)"))
+        let file = root + "/" + String(replayLine.dropFirst(prefix.count).split(separator: " ")[0])
+        let target = try FuzzTarget.named("Interleavings")
+        for (fault, failures) in [(control, 1), (RundownFault.none, 0)] {
+            // `ci/fuzz replay Interleavings FILE [--control C]`, twice to check it is deterministic.
+            var replay = Replay(workspace: Workspace(root: root), target: target, control: fault)
+            replay.quiet = true
+            replay.twice = true
+            var verdicts: [String] = []
+            #expect(try replay.run(files: [file], stop: .current, print: { verdicts.append($0) }) == failures)
+            #expect(verdicts.first?.contains(failures == 1 ? "FAIL" : "PASS") == true, "\(fault): \(verdicts)")
+        }
+    }
+
+    @Test("explore-rundown's tables: a cell is the median over the runs that found it, with k/n when some missed")
+    func tableCells() {
+        #expect(RundownFuzz.ExploreRundown.cell([(10, 0.5), (30, 1.5), (20, 1.0)], runs: 3) == "20 (1.000 s)")
+        #expect(RundownFuzz.ExploreRundown.cell([(10, 0.5), (30, 1.5)], runs: 5) == "20 (1.000 s), 2/5")
+        #expect(RundownFuzz.ExploreRundown.cell([], runs: 5) == "not found")
     }
 }

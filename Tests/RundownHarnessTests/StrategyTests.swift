@@ -17,8 +17,11 @@ struct StrategyTests {
     }
 
     @Test(
-        "every strategy finds the bug of CS/reorder_4, CS/account and CS/wronglock_3, and the finding replays",
-        arguments: ["CS/reorder_4", "CS/account", "CS/wronglock_3"])
+        "every strategy finds the bug of CS/reorder_4, CS/account, CS/wronglock_3 and two ConVul ports; it replays",
+        arguments: [
+            "CS/reorder_4", "CS/account", "CS/wronglock_3", "ConVul-CVE-Benchmarks/CVE-2016-9806",
+            "ConVul-CVE-Benchmarks/CVE-2013-1792",
+        ])
     func findsSeededBug(name: String) throws {
         let program = try #require(BenchmarkProgram.named(name))
         #expect(
@@ -96,6 +99,60 @@ struct StrategyTests {
         let report = Exploration.sample(
             { program.run(schedule: [], strategy: $0) }, strategy: PCT(depth: 1, seed: 5), maxSchedules: 500)
         #expect(report.finding == nil)
+    }
+
+    @Test("the reorder and twostage ports have their sources' default thread counts")
+    func portThreadCounts() throws {
+        let expected = [
+            "CS/reorder_3": 4, "CS/reorder_10": 11, "CS/reorder_20": 21, "CS/reorder_50": 51, "CS/reorder_100": 101,
+            "CS/twostage": 3, "CS/twostage_20": 21, "CS/twostage_50": 51, "CS/twostage_100": 101,
+        ]
+        for (name, threads) in expected {
+            let program = try #require(BenchmarkProgram.named(name))
+            #expect(program.threads == threads, "\(name)")
+        }
+        // Every thread the program allows is used: the run ends with each slot spawned.
+        let reorder20 = try #require(BenchmarkProgram.named("CS/reorder_20"))
+        #expect(reorder20.run(schedule: [], traced: true).trace.filter { $0.contains(" spawns ") }.count == 20)
+    }
+
+    /// The profile run decides the interesting-object candidates as the SURW artifact does:
+    /// program data that half the threads touched and someone wrote, never a mutex's own word.
+    @Test("SURW's candidates: reorder_10's a and b; twostage_20's data and lock pointers, not the mutexes")
+    func surwCandidates() throws {
+        let reorder = try #require(BenchmarkProgram.named("CS/reorder_10"))
+        let surw = SelectivelyUniformWalk(seed: 3)
+        _ = reorder.run(schedule: [], strategy: surw)
+        // a and b are the run's first two cells (ids 1 and 2): every setter writes both.
+        #expect(surw.candidateObjects == [1, 2])
+        for _ in 0..<20 {
+            _ = reorder.run(schedule: [], strategy: surw)
+            #expect(surw.interestingObject == 1 || surw.interestingObject == 2)
+        }
+        let twostage = try #require(BenchmarkProgram.named("CS/twostage_20"))
+        let other = SelectivelyUniformWalk(seed: 3)
+        _ = twostage.run(schedule: [], strategy: other)
+        // Creation order: data1 (1), data2 (2), the data1Lock pointer (3) and its mutex (4), the
+        // data2Lock pointer (5) and its mutex (6). Main writes both pointers, every thread reads them.
+        let candidates = Set(other.candidateObjects)
+        #expect(candidates.isSubset(of: [1, 2, 3, 5]) && candidates.isSuperset(of: [3, 5]), "\(candidates)")
+        let urw = SelectivelyUniformWalk(seed: 3, everyEvent: true)
+        _ = twostage.run(schedule: [], strategy: urw)
+        _ = twostage.run(schedule: [], strategy: urw)
+        #expect(urw.interestingObject == nil)
+    }
+
+    @Test("SURW finds the bugs of reorder_20 and twostage_20 within 200 schedules (seeds 1 to 5)")
+    func surwLargerPrograms() throws {
+        for name in ["CS/reorder_20", "CS/twostage_20"] {
+            let program = try #require(BenchmarkProgram.named(name))
+            for seed in UInt64(1)...5 {
+                let report = Exploration.sample(
+                    { program.run(schedule: [], strategy: $0) }, strategy: SelectivelyUniformWalk(seed: seed),
+                    maxSchedules: 200)
+                #expect(report.finding != nil, "\(name), seed \(seed)")
+            }
+        }
     }
 
     @Test("a strategy's bytes replay: the same run, decision for decision")

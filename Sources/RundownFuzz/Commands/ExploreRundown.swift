@@ -100,6 +100,112 @@ package struct ExploreRundown {
         return Table.render(rows)
     }
 
+    /// The sources of the by-strategy tables, in column order: every sampling strategy, then
+    /// the bounded search at `bound`.
+    var tableSources: [ScheduleSource] {
+        [.randomWalk, .pct(depth: 3), .pct(depth: 10), .pos, .surw, .urw, .bounded(bound: bound)]
+    }
+
+    /// `source` on every member under `fault` until the first failure: the schedules and
+    /// seconds to it over all the members; nil when none failed. A sampling strategy runs the
+    /// members in turn, one schedule each (each member its own strategy, seeded `seed`), up to
+    /// `maxSchedules` schedules per member (and `seconds` per member); the bounded search
+    /// enumerates each member in order, each capped at `maxSchedules`.
+    func firstFailure(_ source: ScheduleSource, fault: RundownFault, seed: UInt64) -> (schedules: Int, seconds: Double)?
+    {
+        var schedules = 0
+        var seconds = 0.0
+        if case let .bounded(bound) = source {
+            for member in members {
+                let report = RundownSmallSet.explore(member, bound: bound, fault: fault, maxSchedules: maxSchedules)
+                schedules += report.finding?.schedule ?? report.schedules
+                seconds += report.seconds
+                if report.finding != nil { return (schedules, seconds) }
+            }
+            return nil
+        }
+        let strategies = members.map { _ in source.strategy(seed: seed)! }
+        for _ in 0..<maxSchedules {
+            for (member, strategy) in zip(members, strategies) {
+                let report = RundownSmallSet.sample(member, strategy: strategy, fault: fault, maxSchedules: 1)
+                schedules += 1
+                seconds += report.seconds
+                if report.finding != nil { return (schedules, seconds) }
+            }
+            if let limit = self.seconds, seconds >= limit * Double(members.count) { break }
+        }
+        return nil
+    }
+
+    /// "The controls by strategy": for every control and source, the median schedules and
+    /// seconds to the first failure over seeds 1...`seeds` (the bounded search is deterministic:
+    /// one run); the ordering controls are marked "needs weak memory" (the strategies drive the
+    /// schedule stream only). Returns the table as Markdown lines.
+    package func controlsTable(seeds: Int, progress: (String) -> Void) -> [String] {
+        let sources = tableSources
+        var lines = [
+            "| control | " + sources.map { "`\($0)`" }.joined(separator: " | ") + " |",
+            "|---|" + String(repeating: "---|", count: sources.count),
+        ]
+        for fault in RundownFault.controls {
+            var cells: [String] = []
+            for source in sources {
+                if fault.weakensOrdering {
+                    cells.append("needs weak memory")
+                    continue
+                }
+                progress("\(fault.rawValue): \(source)")
+                let runs = source.strategy(seed: 1) == nil ? 1 : seeds
+                let found = (1...runs).compactMap { firstFailure(source, fault: fault, seed: UInt64($0)) }
+                cells.append(Self.cell(found, runs: runs))
+            }
+            lines.append("| `\(fault.rawValue)` | " + cells.joined(separator: " | ") + " |")
+        }
+        return lines
+    }
+
+    /// A cell: "median schedules (median s)", with "k/n" when only k of n runs found it.
+    package static func cell(_ found: [(schedules: Int, seconds: Double)], runs: Int) -> String {
+        guard !found.isEmpty else { return "not found" }
+        let schedules = median(found.map { Double($0.schedules) })
+        let seconds = median(found.map(\.seconds))
+        let figure = "\(Table.grouped(Int(schedules.rounded()))) (\(String(format: "%.3f", seconds)) s)"
+        return found.count == runs ? figure : "\(figure), \(found.count)/\(runs)"
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
+    /// Schedules per second of every source on the members, real implementation: each source
+    /// runs up to `maxSchedules` schedules on each member (seed `seed`). Returns the table's lines.
+    package func throughput(progress: (String) -> Void) -> [String] {
+        var rows = [["strategy", "schedules", "seconds", "schedules/s"]]
+        for source in tableSources {
+            progress("throughput: \(source)")
+            var schedules = 0
+            var seconds = 0.0
+            for member in members {
+                let report: Exploration.Report
+                if case let .bounded(bound) = source {
+                    report = RundownSmallSet.explore(member, bound: bound, fault: .none, maxSchedules: maxSchedules)
+                } else {
+                    report = RundownSmallSet.sample(
+                        member, strategy: source.strategy(seed: seed)!, fault: .none, maxSchedules: maxSchedules)
+                }
+                schedules += report.schedules
+                seconds += report.seconds
+            }
+            rows.append([
+                "\(source)", Table.grouped(schedules), String(format: "%.2f", seconds),
+                Table.grouped(Int((Double(schedules) / max(seconds, 1e-9)).rounded())),
+            ])
+        }
+        return Table.render(rows, rightAligned: [1, 2, 3])
+    }
+
     private func write(_ member: RundownSmallSet.Member, _ finding: Exploration.Finding) throws -> String {
         let folder = workspace.explorations
         try FileManager.default.createDirectory(

@@ -27,15 +27,17 @@ package struct BenchmarkProgram: Sendable {
 extension BenchmarkProgram {
     /// Every ported program, by id.
     package static let all: [BenchmarkProgram] =
-        [3, 4, 5, 10, 20, 50, 100].enumerated().map { index, size in
+        SCTBench.reorderSizes.enumerated().map { index, size in
             BenchmarkProgram(
-                id: UInt8(index), name: "CS/reorder_\(size)", threads: size + 1, expectedFailure: "assertion",
-                main: { SCTBench.reorder(setters: size - 1, checkers: 1) })
+                id: UInt8(index), name: "CS/reorder_\(size.name)", threads: size.setters + size.checkers + 1,
+                expectedFailure: "assertion", main: { SCTBench.reorder(setters: size.setters, checkers: size.checkers) }
+            )
         }
-        + [2, 20, 50, 100].enumerated().map { index, size in
+        + SCTBench.twostageSizes.enumerated().map { index, size in
             BenchmarkProgram(
-                id: UInt8(16 + index), name: size == 2 ? "CS/twostage" : "CS/twostage_\(size)", threads: size + 1,
-                expectedFailure: "assertion", main: { SCTBench.twostage(writers: size - 1, readers: 1) })
+                id: UInt8(16 + index), name: size.name == 2 ? "CS/twostage" : "CS/twostage_\(size.name)",
+                threads: size.writers + size.readers + 1, expectedFailure: "assertion",
+                main: { SCTBench.twostage(writers: size.writers, readers: size.readers) })
         } + [
             BenchmarkProgram(
                 id: 32, name: "CS/account", threads: 4, expectedFailure: "assertion", main: { SCTBench.account() }),
@@ -50,6 +52,12 @@ extension BenchmarkProgram {
             BenchmarkProgram(
                 id: 36, name: "CS/bluetooth_driver", threads: 2, expectedFailure: "assertion",
                 main: { SCTBench.bluetoothDriver() }),
+            BenchmarkProgram(
+                id: 48, name: "ConVul-CVE-Benchmarks/CVE-2016-9806", threads: 3, expectedFailure: "assertion",
+                main: { ConVul.cve2016_9806() }),
+            BenchmarkProgram(
+                id: 49, name: "ConVul-CVE-Benchmarks/CVE-2013-1792", threads: 3, expectedFailure: "assertion",
+                main: { ConVul.cve2013_1792() }),
         ]
 
     /// The program with `id`, if any.

@@ -3,10 +3,24 @@
 /// accesses (one scheduling point each, in the order C evaluates them) and assertion; C's
 /// plain ints become ``SharedCell``s, pthread mutexes ``RuntimeMutex``es.
 enum SCTBench {
+    /// The thread counts of reorder_N: `iSet` setters and `iCheck` checkers, the defaults each
+    /// program's source declares (`static int iSet = ...; static int iCheck = ...;` in
+    /// `CS/reorder_N/reorder_N_bad.c` of SCTBench as the PERIOD evaluation folder carries it,
+    /// which the SURW artifact builds and runs without arguments). N is not always iSet + iCheck.
+    static let reorderSizes: [(name: Int, setters: Int, checkers: Int)] = [
+        (3, 2, 1), (4, 3, 1), (5, 4, 1), (10, 9, 1), (20, 10, 10), (50, 40, 10), (100, 99, 1),
+    ]
+
+    /// The thread counts of twostage_N (`iTThreads` writers, `iRThreads` readers), the defaults
+    /// of `CS/twostage*/twostage*_bad.c` as for ``reorderSizes``; CS/twostage is listed as 2.
+    static let twostageSizes: [(name: Int, writers: Int, readers: Int)] = [
+        (2, 1, 1), (20, 10, 10), (50, 40, 10), (100, 99, 1),
+    ]
+
     /// CS/reorder_bad.c: `setters` threads write `a = 1` then `b = -1`; `checkers` threads read
     /// them and assert `(a == 0 && b == 0) || (a == 1 && b == -1)`. The bug: a checker runs
-    /// between a setter's two writes (or sees `a` before and `b` after). SCTBench's reorder_N
-    /// has N threads: we read it as N - 1 setters and 1 checker.
+    /// between a setter's two writes (or sees `a` before and `b` after). The counts are each
+    /// program's defaults (``reorderSizes``).
     static func reorder(setters: Int, checkers: Int) {
         let a = SharedCell("a")
         let b = SharedCell("b")
@@ -31,12 +45,13 @@ enum SCTBench {
     /// CS/twostage_bad.c: `writers` threads set `data1 = 1` under one lock, then
     /// `data2 = data1 + 1` under another; `readers` threads read `data1` (returning if 0), then
     /// `data2`, and assert `data2 == data1 + 1`. The bug: a reader between a writer's two
-    /// stages. twostage_N: N - 1 writers and 1 reader (our reading of the suite's parameters).
+    /// stages. The counts are each program's defaults (``twostageSizes``). The locks are
+    /// `malloc`ed and reached through global pointers (``MutexPointer``).
     static func twostage(writers: Int, readers: Int) {
         let data1 = SharedCell("data1")
         let data2 = SharedCell("data2")
-        let lock1 = RuntimeMutex("data1Lock")
-        let lock2 = RuntimeMutex("data2Lock")
+        let lock1 = MutexPointer("data1Lock")
+        let lock2 = MutexPointer("data2Lock")
         let writerPool = (0..<writers).map { _ in
             Runtime.spawn {
                 lock1.lock()
@@ -100,11 +115,12 @@ enum SCTBench {
 
     /// CS/wronglock_bad.c: `first` threads increment `dataValue` under `dataLock` and assert it
     /// went up by exactly one; `second` threads increment it under another lock, `thisLock`.
-    /// The bug: a second-kind increment between a first-kind thread's read and its check.
+    /// The bug: a second-kind increment between a first-kind thread's read and its check. The
+    /// locks are reached through global pointers (``MutexPointer``).
     static func wronglock(first: Int, second: Int) {
         let dataValue = SharedCell("dataValue")
-        let dataLock = RuntimeMutex("dataLock")
-        let thisLock = RuntimeMutex("thisLock")
+        let dataLock = MutexPointer("dataLock")
+        let thisLock = MutexPointer("thisLock")
         let firstPool = (0..<first).map { _ in
             Runtime.spawn {
                 dataLock.lock()
@@ -202,5 +218,32 @@ enum SCTBench {
         }
         decrement()
         Runtime.join(stopper)
+    }
+}
+
+/// A `pthread_mutex_t *` global of a C program: main stores the `malloc`ed mutex's address in
+/// it, and every `pthread_mutex_lock(p)` or `unlock(p)` first reads the pointer, a shared access
+/// of its own (the SURW artifact's binary instrumentation sees it as one, and it may become the
+/// interesting object). The pointer is a ``SharedCell`` (main stores 1 when the program starts),
+/// the mutex a ``RuntimeMutex``.
+final class MutexPointer {
+    let pointer: SharedCell
+    let mutex: RuntimeMutex
+
+    /// Creates the mutex and stores its address in the pointer (main's `p = malloc(...)`).
+    init(_ name: String) {
+        pointer = SharedCell(name)
+        mutex = RuntimeMutex("*\(name)")
+        pointer.store(1)
+    }
+
+    func lock() {
+        _ = pointer.load()
+        mutex.lock()
+    }
+
+    func unlock() {
+        _ = pointer.load()
+        mutex.unlock()
     }
 }

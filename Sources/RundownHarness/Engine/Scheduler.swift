@@ -86,6 +86,8 @@ final class Scheduler {
     var strategy: (any ScheduleStrategy)?
     /// The schedule bytes of the run so far, when a strategy decides (one byte per decision).
     var produced: [UInt8] = []
+    /// The runnable threads of the choice in progress (reused: a choice allocates nothing).
+    private var runnableScratch: [Int] = []
     /// Names what a blocked thread waits on, for keys the scheduler does not know itself (the
     /// runtime's mutexes, condition variables and joins); nil falls back to the event wording.
     var describeWait: ((UInt) -> String?)?
@@ -228,13 +230,14 @@ final class Scheduler {
         if runnable == 0 { return nil }
         let canContinue = preferring == current && preferring < states.count && states[preferring] == .runnable
         if let strategy {
+            runnableScratch.removeAll(keepingCapacity: true)
+            for index in states.indices where states[index] == .runnable { runnableScratch.append(index) }
             let chosen = strategy.chooseThread(
                 DecisionPoint(
-                    runnable: states.indices.filter { states[$0] == .runnable },
-                    continuing: canContinue ? preferring : nil, pending: pending))
+                    runnable: runnableScratch, continuing: canContinue ? preferring : nil, pending: pending))
             precondition(
                 states[chosen] == .runnable, "the \(strategy.name) strategy chose thread \(chosen), which cannot run")
-            let position = runnablePosition(of: chosen)
+            let position = runnableScratch.firstIndex(of: chosen)!
             produced.append(UInt8(truncatingIfNeeded: position))
             decisions?.record(
                 .schedule, arity: runnable, position: position,
@@ -269,7 +272,9 @@ final class Scheduler {
 
     /// How many runnable threads come before `thread` (its option number in a choice).
     func runnablePosition(of thread: Int) -> Int {
-        states[..<thread].filter { $0 == .runnable }.count
+        var position = 0
+        for index in 0..<thread where states[index] == .runnable { position += 1 }
+        return position
     }
 
     @inline(__always)

@@ -52,6 +52,7 @@ package enum Runtime {
             memory.synchronise(slot, with: memory.clocks[scheduler.current])
         }
         scheduler.states[slot] = .runnable
+        scheduler.strategy?.spawned(slot, by: scheduler.current)
         state.note("T\(scheduler.current) spawns T\(slot)")
         return LogicalThread(index: slot)
     }
@@ -75,13 +76,12 @@ package enum Runtime {
         scheduler.fail(.assertion(thread: scheduler.current, name: name()))
     }
 
-    /// Makes every thread blocked on `key` runnable.
-    static func wake(_ key: UInt) {
+    /// Makes `thread`, blocked on `key`, runnable.
+    static func wake(thread: Int, from key: UInt) {
         let scheduler = self.scheduler
-        for index in scheduler.states.indices where scheduler.states[index] == .blocked(key) {
-            scheduler.states[index] = .runnable
-            scheduler.trace.append(.woken(thread: index, by: scheduler.current))
-        }
+        guard scheduler.states[thread] == .blocked(key) else { return }
+        scheduler.states[thread] = .runnable
+        scheduler.trace.append(.woken(thread: thread, by: scheduler.current))
     }
 
     /// Runs `main` as thread 0 of a controlled run that allows `threads` logical threads.

@@ -8,7 +8,7 @@ package final class RuntimeCondition {
     private var waiters: [Int] = []
     private var notified: Set<Int> = []
 
-    package init(_ name: String) { cell = SharedCell(name) }
+    package init(_ name: String) { cell = SharedCell(name, synchronises: true) }
 
     package var name: String { cell.name }
 
@@ -16,7 +16,8 @@ package final class RuntimeCondition {
     package func wait(_ mutex: RuntimeMutex) {
         let scheduler = Runtime.scheduler
         let me = scheduler.current
-        scheduler.point(.waitEvent, word: .event, access: PendingAccess(object: UInt(cell.id), writes: true))
+        scheduler.point(
+            .waitEvent, word: .event, access: PendingAccess(object: UInt(cell.id), writes: true, synchronises: true))
         waiters.append(me)
         mutex.unlock()
         Runtime.state!.note("T\(me) waits on \(name)")
@@ -33,7 +34,8 @@ package final class RuntimeCondition {
 
     private func notify(all: Bool) {
         let scheduler = Runtime.scheduler
-        scheduler.point(.signalEvent, word: .event, access: PendingAccess(object: UInt(cell.id), writes: true))
+        scheduler.point(
+            .signalEvent, word: .event, access: PendingAccess(object: UInt(cell.id), writes: true, synchronises: true))
         Runtime.state!.note("T\(scheduler.current) \(all ? "broadcasts" : "signals") \(name)")
         let woken = all ? waiters : Array(waiters.prefix(1))
         waiters.removeFirst(woken.count)

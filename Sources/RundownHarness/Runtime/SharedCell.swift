@@ -13,8 +13,14 @@ package final class SharedCell {
     /// The cell's stable id within the run (what strategies see as the object).
     package let id: Int
     package let name: String
+    /// Whether the cell is a synchronisation primitive's own word (see
+    /// ``PendingAccess/synchronises``).
+    let synchronises: Bool
 
-    package init(_ name: String, _ initial: Int = 0) {
+    package convenience init(_ name: String, _ initial: Int = 0) { self.init(name, initial, synchronises: false) }
+
+    init(_ name: String, _ initial: Int = 0, synchronises: Bool) {
+        self.synchronises = synchronises
         word = RundownWord.allocate(capacity: 1)
         word.initialize(to: Atomic(UInt(bitPattern: initial)))
         self.name = name
@@ -27,7 +33,8 @@ package final class SharedCell {
 
     private func point(_ kind: PointKind, writes: Bool) -> Scheduler {
         let scheduler = Runtime.scheduler
-        scheduler.point(kind, word: .zero, access: PendingAccess(object: UInt(id), writes: writes))
+        scheduler.point(
+            kind, word: .zero, access: PendingAccess(object: UInt(id), writes: writes, synchronises: synchronises))
         return scheduler
     }
 

@@ -5,10 +5,15 @@ package struct PendingAccess: Equatable, Sendable {
     /// The object's identity (its address); 0 for ``unknown``.
     package var object: UInt
     package var writes: Bool
+    /// The object is a synchronisation primitive's own word (a runtime mutex or condition
+    /// variable), not program data: SURW, like its artifact (which sees lock operations as lock
+    /// events, not memory accesses), never makes it the interesting object.
+    package var synchronises: Bool
 
-    package init(object: UInt, writes: Bool) {
+    package init(object: UInt, writes: Bool, synchronises: Bool = false) {
         self.object = object
         self.writes = writes
+        self.synchronises = synchronises
     }
 
     package static let unknown = PendingAccess(object: 0, writes: true)
@@ -44,8 +49,12 @@ package protocol ScheduleStrategy: AnyObject {
     func chooseValue(below arity: Int) -> Int
     /// Called after each run with the number of scheduling points it made.
     func endRun(steps: Int)
+    /// Called when thread `parent` has created thread `child` (after the spawn's scheduling
+    /// point, before anyone else runs).
+    func spawned(_ child: Int, by parent: Int)
 }
 
 extension ScheduleStrategy {
     package func endRun(steps: Int) {}
+    package func spawned(_ child: Int, by parent: Int) {}
 }
