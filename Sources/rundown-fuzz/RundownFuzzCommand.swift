@@ -253,9 +253,14 @@ extension RundownFuzzCommand {
         static let configuration = CommandConfiguration(abstract: "List the targets and the negative controls.")
         @Flag(help: "Only the target names, one per line.") var targets = false
         @Flag(help: "Only the control names, one per line.") var controls = false
+        @Flag(
+            help:
+                "Only the products an OSS-Fuzz or ClusterFuzzLite build puts in $OUT (calibration targets left out), one per line."
+        ) var products = false
 
         func run() {
             if targets { return FuzzTarget.all.forEach { show($0.name) } }
+            if products { return RundownFuzz.OSSFuzzBuild.products.forEach { show($0.product) } }
             if controls { return RundownFault.controls.forEach { show($0.rawValue) } }
             show("targets:")
             show(
