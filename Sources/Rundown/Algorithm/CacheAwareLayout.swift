@@ -68,7 +68,9 @@ package struct CacheAwareLayout {
         cpuCount > 1 ? headerSize + (cpuCount + 1) * slotStride : headerSize + stride(cpuCount: 1)
     }
 
-    /// The slot a thread on `cpu` uses: `cpu mod count`, so CPUs that appear later are valid too.
+    /// The slot a thread on `cpu` uses: `cpu mod count`. A ref sized by the platform has a slot for
+    /// every CPU number the kernel may report; a smaller one (a test platform's, sharing slots on
+    /// purpose) is used on the compare-exchange path only.
     @inlinable @inline(__always)
     package func slot(forCPU cpu: UInt32) -> RundownWord {
         let c = Int(cpu)

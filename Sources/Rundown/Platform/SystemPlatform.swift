@@ -111,7 +111,8 @@ package enum SystemPlatform: RundownPlatform {
         }
     }
 
-    /// Every CPU the system has configured (so CPUs that come online later have a slot), read
+    /// Every CPU the system has configured, and never fewer than the CPU numbers the kernel may
+    /// report (so CPUs that come online later have a slot of their own: the fast path needs it), read
     /// once: every ref allocated or sized in this process has the same slot count.
     @usableFromInline
     package static let cpuCount = CacheAwareLayout.cpuCount
