@@ -10,7 +10,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 @Suite("front-end catalogue")
 struct CatalogueTests {
-    @Test("the folders of the fuzz package FuzzTargets/ are exactly the products of the target list")
+    @Test("the folders of the fuzz package FuzzTargets/ and its manifest's list are exactly the products of the target list")
     func productsMatchFolders() throws {
         let package = repositoryRoot + "/" + Workspace.fuzzPackage
         let folders = try FileManager.default.contentsOfDirectory(atPath: package).sorted().filter { name in
@@ -20,7 +20,14 @@ struct CatalogueTests {
                 && isFolder.boolValue
         }
         #expect(folders == FuzzTarget.products.sorted())
-        #expect(FileManager.default.fileExists(atPath: package + "/Package.swift"), "the fuzz package has no manifest")
+        // The manifest names its products (a listing of the disk would go stale in SwiftPM's
+        // manifest cache): the quoted names between `let products = [` and the next `]`.
+        let manifest = try String(contentsOfFile: package + "/Package.swift", encoding: .utf8)
+        let listStart = try #require(manifest.range(of: "let products = ["), "the fuzz manifest has no product list")
+        let listEnd = try #require(manifest[listStart.upperBound...].firstIndex(of: "]"))
+        let named = manifest[listStart.upperBound..<listEnd].split(separator: "\"").enumerated()
+            .filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        #expect(named.sorted() == FuzzTarget.products.sorted(), "FuzzTargets/Package.swift names \(named)")
         for target in FuzzTarget.all {
             #expect(
                 FileManager.default.fileExists(atPath: repositoryRoot + "/Corpus/" + target.corpusName),

@@ -62,8 +62,8 @@ package enum FuzzEngine: Sendable, Equatable {
 /// sanitizer it is built with, and the committed corpus it starts from.
 ///
 /// This list is the one place that names the targets; the scripts, the tests and the docs ask
-/// for it (`rundown-fuzz list`). The fuzz package (`FuzzTargets/Package.swift`) builds an
-/// executable for every folder in `FuzzTargets/`, and a test checks that those folders are
+/// for it (`rundown-fuzz list`). The fuzz package (`FuzzTargets/Package.swift`) names an
+/// executable per folder of `FuzzTargets/`, and a test checks that its list and those folders are
 /// exactly the products below.
 package struct FuzzTarget: Sendable, Hashable, CustomStringConvertible {
     /// The name users type (`Threads-tsan`).
