@@ -10,7 +10,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 @Suite("front-end catalogue")
 struct CatalogueTests {
-    @Test("the folders of the fuzz package FuzzTargets/ and its manifest's list are exactly the products of the target list")
+    @Test("the fuzz package FuzzTargets/: its folders and its manifest's list are the target list's products")
     func productsMatchFolders() throws {
         let package = repositoryRoot + "/" + Workspace.fuzzPackage
         let folders = try FileManager.default.contentsOfDirectory(atPath: package).sorted().filter { name in
