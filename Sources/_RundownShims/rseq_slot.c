@@ -11,7 +11,8 @@
 #endif
 
 int rundown_fast_path_flag = 0;
-int rundown_fast_unchecked_flag = 0;
+uintptr_t rundown_section_refusal = 1;
+const uintptr_t rundown_no_refusal = 0;
 const int rundown_sections_annotated = RUNDOWN_TSAN;
 
 uintptr_t rundown_rseq_slot_add_annotated(
@@ -50,7 +51,7 @@ static int rundown_register_rseq_barrier(void) {
 #endif
 
 // Before main, so that every ref of the process, made from Swift or C, runs one path; before the
-// checked-mode constructor (default priority), which derives rundown_fast_unchecked_flag.
+// checked-mode constructor (default priority), which derives rundown_section_refusal.
 __attribute__((constructor(101))) static void rundown_choose_fast_path(void) {
 #if RUNDOWN_HAVE_RSEQ_SLOT
     const char *value = getenv("RUNDOWN_FAST_PATH");

@@ -16,31 +16,21 @@ import Synchronization
 /// after the barrier, and their sum is what is outstanding; the waiter drains it through the
 /// wait block exactly as the other path does.
 extension CacheAwareRundown {
-    /// The section, or the platform's unannotated one where the caller has just found
-    /// ``RundownPlatform/fastPathUnchecked`` true (`afterOneTest`, a constant at every call).
-    @inlinable @inline(__always)
-    package static func section(_ layout: CacheAwareLayout, _ delta: UInt, afterOneTest: Bool) -> UInt {
-        afterOneTest
-            ? Platform.restartableSlotAddUnannotated(layout, delta) : Platform.restartableSlotAdd(layout, delta)
-    }
-
     /// Fast-path acquire: one section on the current CPU's slot.
     @inlinable @inline(__always)
-    package static func fastAcquire(_ layout: CacheAwareLayout, delta: UInt, afterOneTest: Bool = false) -> Bool {
+    package static func fastAcquire(_ layout: CacheAwareLayout, delta: UInt) -> Bool {
         // The section's gate load is acquiring: pairs with the releasing store of initialize
         // and reinitialize, so the owner's preparation is visible once protection is granted.
-        section(layout, delta, afterOneTest: afterOneTest) == 0
+        Platform.restartableSlotAdd(layout, delta) == 0
     }
 
     /// Fast-path release: one section that subtracts, or the wait block when the gate is closed.
     @inlinable @inline(__always)
-    package static func fastRelease(
-        _ layout: CacheAwareLayout, delta: UInt, afterOneTest: Bool = false
-    ) throws(RundownMisuse) {
+    package static func fastRelease(_ layout: CacheAwareLayout, delta: UInt) throws(RundownMisuse) {
         // The section's commit is a releasing store, and the waiter reads it only after the
         // barrier, which is a full fence on this thread: the accessor's writes to the object
         // are visible to the waiter before it counts this release.
-        if _slowPath(section(layout, 0 &- delta, afterOneTest: afterOneTest) != 0) {
+        if _slowPath(Platform.restartableSlotAdd(layout, 0 &- delta) != 0) {
             try fastReleaseWhileClosed(layout, delta: delta)
         }
     }

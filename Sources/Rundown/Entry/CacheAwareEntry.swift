@@ -94,14 +94,13 @@ package enum CacheAwareEntryPoints<Platform: RundownPlatform> {
     package static func acquire(
         _ header: UnsafeRawPointer, _ layout: @autoclosure () -> CacheAwareLayout, count: Int, call: StaticString
     ) -> Bool {
-        // The common case, fast path with checked mode off, behind one test.
-        if Platform.fastPathUnchecked {
-            do throws(RundownMisuse) {
-                return Algorithm.fastAcquire(
-                    layout(), delta: try RundownWordState.delta(for: count), afterOneTest: true)
-            } catch {
-                RundownMisuse.report(error, call: call, ref: header)
-            }
+        // The common case (fast path, checked mode off) in one section: 0 when it added. Any
+        // other answer wrote nothing: a closed gate, or not the common case; the general path
+        // below decides again (an acquire refused there is refused twice, at no cost but time).
+        do throws(RundownMisuse) {
+            if Platform.commonCaseSlotAdd(layout(), try RundownWordState.delta(for: count)) == 0 { return true }
+        } catch {
+            RundownMisuse.report(error, call: call, ref: header)
         }
         let checked = Platform.isChecked
         let acquired: Bool
@@ -123,10 +122,9 @@ package enum CacheAwareEntryPoints<Platform: RundownPlatform> {
     ) {
         do throws(RundownMisuse) {
             let delta = try RundownWordState.delta(for: count)
-            if Platform.fastPathUnchecked {
-                try Algorithm.fastRelease(layout(), delta: delta, afterOneTest: true)
-                return
-            }
+            // The common case in one section, as in acquire: a closed gate (the release goes to
+            // the wait block) and every other case go the general way.
+            if Platform.commonCaseSlotAdd(layout(), 0 &- delta) == 0 { return }
             if _slowPath(Platform.isChecked) { RundownShadow.willRelease(header, count: count, call: call) }
             try Algorithm.release(layout(), delta: delta)
         } catch {

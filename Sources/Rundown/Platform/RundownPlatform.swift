@@ -56,9 +56,6 @@ package protocol RundownPlatform {
     /// a ref never sees both paths.
     static var fastPath: Bool { get }
 
-    /// ``fastPath`` and not ``isChecked``, in one test: the entry points' common case.
-    static var fastPathUnchecked: Bool { get }
-
     /// The fast path's restartable per-CPU add, as one critical section that no other section on
     /// the same CPU interleaves with (a preemption, migration, signal or ``barrier`` restarts
     /// it before its commit): reads `layout.gate` (acquiring); if it is not 0 returns it and
@@ -66,11 +63,12 @@ package protocol RundownPlatform {
     /// load and a plain (releasing) store, and returns 0. Only when ``fastPath`` is true.
     static func restartableSlotAdd(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt
 
-    /// ``restartableSlotAdd``, for the entry points' common case only: called right after
-    /// ``fastPathUnchecked`` answered true, so a platform may leave out what its section needs
-    /// only where that test is false (the production platform: the sanitizer annotations, whose
-    /// builds keep the combined test false). The default is ``restartableSlotAdd`` itself.
-    static func restartableSlotAddUnannotated(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt
+    /// The entry points' common case, tried before anything else: where ``fastPath`` is true and
+    /// ``isChecked`` false, ``restartableSlotAdd``; elsewhere a non-zero answer and no write. Any
+    /// non-zero answer (the gate closed, or not the common case) sends the caller down its
+    /// general path, which decides again. The default tests the two answers, then runs the
+    /// section; the production platform folds both tests into the section's gate test.
+    static func commonCaseSlotAdd(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt
 
     /// The fast path's process-wide barrier: on return every ``restartableSlotAdd`` in progress on
     /// any thread has committed (its store visible to the caller) or will restart after the
@@ -99,13 +97,9 @@ extension RundownPlatform {
     @inlinable @inline(__always)
     package static var isChecked: Bool { RundownChecking.isEnabled }
 
-    /// The two answers combined.
+    /// The two answers tested, then the section.
     @inlinable @inline(__always)
-    package static var fastPathUnchecked: Bool { fastPath && !isChecked }
-
-    /// The platform's section as it is.
-    @inlinable @inline(__always)
-    package static func restartableSlotAddUnannotated(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt {
-        restartableSlotAdd(layout, delta)
+    package static func commonCaseSlotAdd(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt {
+        fastPath && !isChecked ? restartableSlotAdd(layout, delta) : 1
     }
 }

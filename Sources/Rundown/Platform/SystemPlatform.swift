@@ -126,10 +126,6 @@ package enum SystemPlatform: RundownPlatform {
     @inlinable @inline(__always)
     package static var fastPath: Bool { rundown_fast_path() != 0 }
 
-    /// One load: the shim keeps the combined flag in step with the checked-mode switch.
-    @inlinable @inline(__always)
-    package static var fastPathUnchecked: Bool { rundown_fast_unchecked() != 0 }
-
     /// See ``RundownPlatform/restartableSlotAdd``: the shim's rseq critical section.
     @inlinable @inline(__always)
     package static func restartableSlotAdd(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt {
@@ -145,12 +141,13 @@ package enum SystemPlatform: RundownPlatform {
             UInt32(truncatingIfNeeded: layout.count), delta)
     }
 
-    /// See ``RundownPlatform/restartableSlotAddUnannotated``: the inline section without the test
-    /// of rundown_sections_annotated, which rundown_fast_unchecked() (``fastPathUnchecked``) is 0
-    /// wherever it is 1.
+    /// See ``RundownPlatform/commonCaseSlotAdd``: the inline, unannotated section that ors the
+    /// shim's refusal word (0 only when the fast path runs, checked mode is off and the build
+    /// needs no annotations) into the gate it reads, so that one test inside the section decides
+    /// both; a constant 1 where the fast path is not compiled in.
     @inlinable @inline(__always)
-    package static func restartableSlotAddUnannotated(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt {
-        rundown_rseq_slot_add(
+    package static func commonCaseSlotAdd(_ layout: CacheAwareLayout, _ delta: UInt) -> UInt {
+        rundown_rseq_common_case_add(
             UnsafeRawPointer(layout.gate).assumingMemoryBound(to: UInt.self),
             layout.slots.assumingMemoryBound(to: CChar.self), UInt32(truncatingIfNeeded: layout.stride),
             UInt32(truncatingIfNeeded: layout.count), delta)

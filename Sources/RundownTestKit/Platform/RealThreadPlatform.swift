@@ -31,8 +31,6 @@ package enum RealThreadPlatform: ForwardingPlatform {
         SystemPlatform.fastPath && slots >= SystemPlatform.cpuCount
     }
 
-    package static var fastPathUnchecked: Bool { fastPath }
-
     /// The orderings an ordering control weakens (``RundownFault/weakened(_:for:)``).
     package static func updateOrdering(_ ordering: AtomicUpdateOrdering, for operation: SeamOperation)
         -> AtomicUpdateOrdering

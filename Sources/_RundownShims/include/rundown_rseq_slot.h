@@ -41,14 +41,16 @@ static inline int rundown_fast_path(void) {
     return __atomic_load_n(&rundown_fast_path_flag, __ATOMIC_RELAXED);
 }
 
-/// 1 when the fast path runs and checked mode is off: the fast paths' one test. Kept equal to
-/// rundown_fast_path() && !rundown_checked_mode() by the constructors and rundown_set_checked_mode.
-extern int rundown_fast_unchecked_flag;
+/// 0 when the fast path runs, checked mode is off and the sections need no annotations (the
+/// entry points' common case); 1 otherwise. A word, not a flag, so that the common-case section
+/// (rundown_rseq_common_case_add) ors it into the gate it reads: one instruction decides both
+/// "common case?" and "gate open?". Kept equal to !(rundown_fast_path() && !rundown_checked_mode()
+/// && !rundown_sections_annotated) by the constructors and rundown_set_checked_mode; 1 before
+/// they run.
+extern uintptr_t rundown_section_refusal;
 
-static inline int rundown_fast_unchecked(void) {
-    // Relaxed: a configuration value, as the checked-mode switch it follows.
-    return __atomic_load_n(&rundown_fast_unchecked_flag, __ATOMIC_RELAXED);
-}
+/// A word that is always 0: what the general path's sections or into the gate (no refusal).
+extern const uintptr_t rundown_no_refusal;
 
 /// The process-wide barrier: on return, every rseq critical section that was in progress on any
 /// thread of the process has either committed (its stores visible to the caller) or will restart
@@ -76,8 +78,8 @@ void __tsan_release(void *addr);
 
 /// 1 when the shim was built with ThreadSanitizer. Swift code cannot tell at compile time, and
 /// compiles rundown_rseq_slot_add below without the annotations: where this is 1 it calls
-/// rundown_rseq_slot_add_annotated instead (and rundown_fast_unchecked() is 0, so the entry
-/// points' one-test path, which calls the inline section directly, is not taken).
+/// rundown_rseq_slot_add_annotated instead (and rundown_section_refusal is 1, so the entry
+/// points' common-case section, inline and unannotated, never writes).
 extern const int rundown_sections_annotated;
 
 /// rundown_rseq_slot_add as compiled in the shim's own object, with the ThreadSanitizer
@@ -85,8 +87,34 @@ extern const int rundown_sections_annotated;
 uintptr_t rundown_rseq_slot_add_annotated(
     const uintptr_t *gate, char *slots, uint32_t stride, uint32_t count, uintptr_t delta);
 
-/// The restartable per-CPU add. As one critical section on the current CPU: reads `*gate`; if it
-/// is not 0 returns it and changes nothing; otherwise adds `delta` (wrapping) to the slot
+static inline uintptr_t rundown_rseq_section(
+    const uintptr_t *gate, const uintptr_t *refusal, char *slots, uint32_t stride, uint32_t count,
+    uintptr_t delta);
+
+/// The restartable per-CPU add (rundown_rseq_section, no refusal): see there.
+static inline uintptr_t rundown_rseq_slot_add(
+    const uintptr_t *gate, char *slots, uint32_t stride, uint32_t count, uintptr_t delta) {
+    return rundown_rseq_section(gate, &rundown_no_refusal, slots, stride, count, delta);
+}
+
+/// The entry points' common case: rundown_rseq_slot_add where rundown_section_refusal is 0;
+/// elsewhere it answers non-zero and writes nothing, and the caller takes its general path (the
+/// compare-exchange path, checked mode, the annotated section). Where the fast path is not
+/// compiled in, a constant 1. The section still arms on a process whose rseq area glibc did not
+/// register: the area is in every thread's control block all the same (glibc sets
+/// __rseq_offset either way), nobody aborts the section, and it leaves before reading the CPU.
+static inline uintptr_t rundown_rseq_common_case_add(
+    const uintptr_t *gate, char *slots, uint32_t stride, uint32_t count, uintptr_t delta) {
+#if RUNDOWN_HAVE_RSEQ_SLOT
+    return rundown_rseq_section(gate, &rundown_section_refusal, slots, stride, count, delta);
+#else
+    (void)gate; (void)slots; (void)stride; (void)count; (void)delta;
+    return 1;
+#endif
+}
+
+/// The restartable per-CPU add. As one critical section on the current CPU: reads `*gate` and
+/// ors `*refusal` into it; if that is not 0 returns it and changes nothing; otherwise adds `delta` (wrapping) to the slot
 /// `slots + (cpu mod count) * stride` with a plain load and a plain store (the commit) and
 /// returns 0. Only when rundown_fast_path() is 1. No locked instruction: preemption, migration,
 /// a signal or the barrier restart the section before its commit, so no other thread's section
@@ -103,8 +131,9 @@ uintptr_t rundown_rseq_slot_add_annotated(
 /// branch, so the gate is tested once, inside the section, and a granted section's answer is a
 /// constant 0 the caller's test folds away. The value returned on the closed branch is the one
 /// the section read (clang gives an asm goto's outputs on every branch).
-static inline uintptr_t rundown_rseq_slot_add(
-    const uintptr_t *gate, char *slots, uint32_t stride, uint32_t count, uintptr_t delta) {
+static inline uintptr_t rundown_rseq_section(
+    const uintptr_t *gate, const uintptr_t *refusal, char *slots, uint32_t stride, uint32_t count,
+    uintptr_t delta) {
 #if RUNDOWN_HAVE_RSEQ_SLOT
 #if RUNDOWN_TSAN
     // A release (negative delta) publishes what its thread did before it to the waiter's barrier.
@@ -129,7 +158,7 @@ static inline uintptr_t rundown_rseq_slot_add(
         "movq %%rax, %%fs:8(%[area])\n\t"
         "1:\n\t"
         "movq (%[gate]), %[seen]\n\t"
-        "testq %[seen], %[seen]\n\t"
+        "orq (%[refusal]), %[seen]\n\t"
         "jnz %l[closed]\n\t"
         "movl %%fs:4(%[area]), %%eax\n\t"
         "cmpl %[count], %%eax\n\t"
@@ -151,8 +180,8 @@ static inline uintptr_t rundown_rseq_slot_add(
         "jmp 0b\n\t"
         ".popsection\n\t"
         : [seen] "=&r"(seen)
-        : [area] "r"(__rseq_offset), [gate] "r"(gate), [slots] "r"(slots), [stride] "r"(stride),
-          [count] "r"(count), [delta] "er"(delta)
+        : [area] "r"(__rseq_offset), [gate] "r"(gate), [refusal] "r"(refusal), [slots] "r"(slots),
+          [stride] "r"(stride), [count] "r"(count), [delta] "er"(delta)
         : "rax", "rdx", "memory", "cc"
         : closed);
 #if RUNDOWN_TSAN
@@ -166,7 +195,7 @@ closed:
     if (seen == 0) __builtin_unreachable();
     return seen;
 #else
-    (void)gate; (void)slots; (void)stride; (void)count; (void)delta;
+    (void)gate; (void)refusal; (void)slots; (void)stride; (void)count; (void)delta;
     __builtin_trap();
 #endif
 }

@@ -91,14 +91,16 @@ static inline int rundown_checked_mode(void) {
 }
 
 extern int rundown_fast_path_flag;
-extern int rundown_fast_unchecked_flag;
+extern uintptr_t rundown_section_refusal;
 extern const int rundown_sections_annotated;
 
 static inline void rundown_set_checked_mode(int on) {
     __atomic_store_n(&rundown_checked_mode_flag, on ? 1 : 0, __ATOMIC_RELAXED);
-    // The fast paths' combined test follows (see rundown_fast_unchecked in rundown_rseq_slot.h).
+    // The common-case section's refusal follows (see rundown_section_refusal in rundown_rseq_slot.h).
+    // Relaxed: a configuration value, as the switch itself.
     __atomic_store_n(
-        &rundown_fast_unchecked_flag, !on && rundown_fast_path_flag && !rundown_sections_annotated, __ATOMIC_RELAXED);
+        &rundown_section_refusal, (uintptr_t)!(!on && rundown_fast_path_flag && !rundown_sections_annotated),
+        __ATOMIC_RELAXED);
 }
 
 #ifdef __cplusplus
