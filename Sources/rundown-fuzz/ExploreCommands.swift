@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Rundown
 import RundownFuzz
 import RundownHarness
 
@@ -91,11 +92,13 @@ extension RundownFuzzCommand {
                 control's own: weak for the ordering controls (relaxed-*), which a sequentially \
                 consistent run cannot catch, sc otherwise. The first failure is written under \
                 findings/explore/ as an Interleavings input, or a WeakMemory one under weak memory. \
-                With --minimal: for every control, the smallest bound (up to --bound) that finds it. \
+                With --minimal: for every control a sequentially consistent schedule can catch (with \
+                --memory weak, every control), the smallest bound (up to --bound) that finds it. \
                 With --controls-table: every control against every strategy (random-walk, pct3, \
                 pct10, pos, surw, urw, bounded at --bound), the median schedules and seconds to the \
                 first failure over seeds 1 to --seeds, each program capped at --schedules (and \
-                --time), as a Markdown table (docs/controls.md). With --throughput: each strategy \
+                --time), as a Markdown table (docs/controls.md); with --control, that control's row \
+                only. With --throughput: each strategy \
                 runs --schedules schedules on each program on the real implementation; a table of \
                 schedules per second.
                 """)
@@ -125,10 +128,8 @@ extension RundownFuzzCommand {
                 throw ValidationError(
                     "--minimal, --controls-table and --throughput are separate runs: give one of them")
             }
-            if (controlsTable || throughput) && control.control != nil {
-                throw ValidationError(
-                    "--control does not go with --\(controlsTable ? "controls-table" : "throughput") "
-                        + "(the table runs every control, the throughput the real implementation)")
+            if throughput && control.control != nil {
+                throw ValidationError("--control does not go with --throughput (it runs the real implementation)")
             }
             if (controlsTable || throughput) && strategy != "bounded" {
                 throw ValidationError(
@@ -147,7 +148,10 @@ extension RundownFuzzCommand {
                 explore.memory = try memory.map(RundownFuzz.ExploreRundown.Memory.named)
                 if !files.isEmpty { try explore.use(files: files) }
                 if minimal { return explore.minimalBounds(progress: say).forEach(show) }
-                if controlsTable { return explore.controlsTable(seeds: seeds, progress: say).forEach(show) }
+                if controlsTable {
+                    let rows = control.control == nil ? RundownFault.controls : [explore.control]
+                    return explore.controlsTable(seeds: seeds, controls: rows, progress: say).forEach(show)
+                }
                 if throughput { return explore.throughput(progress: say).forEach(show) }
                 if try explore.run(progress: say, print: show) { throw ExitCode(1) }
             }
