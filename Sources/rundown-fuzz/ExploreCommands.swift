@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Rundown
 import RundownFuzz
 import RundownHarness
 
@@ -85,14 +86,20 @@ extension RundownFuzzCommand {
                 kind, 1 and 2 CPU slots), or the Interleavings input files given (their schedule \
                 bytes are dropped). --strategy bounded (the default) ends each program with \
                 "explored all N schedules up to K preemptions: no failure"; the sampling strategies \
-                run --schedules or --time. The first failure is written as an Interleavings input \
-                under findings/explore/. With --minimal: for every control a sequentially consistent \
-                schedule can catch, the smallest bound (up to --bound) that finds it. With \
-                --controls-table: every control against every strategy (random-walk, pct3, pct10, \
-                pos, surw, urw, bounded at --bound), the median schedules and seconds to the first \
-                failure over seeds 1 to --seeds, each program capped at --schedules (and --time), \
-                as a Markdown table (docs/controls.md). With --throughput: each strategy runs \
-                --schedules schedules on each program on the real implementation; a table of \
+                run --schedules or --time. --memory weak runs under the weak-memory model, the \
+                strategy (or the bounded search, a stale read counting as a preemption) making the \
+                reads-from choices too; --memory sc sequentially consistent; by default each \
+                control's own: weak for the ordering controls (relaxed-*), which a sequentially \
+                consistent run cannot catch, sc otherwise. The first failure is written under \
+                findings/explore/ as an Interleavings input, or a WeakMemory one under weak memory. \
+                With --minimal: for every control a sequentially consistent schedule can catch (with \
+                --memory weak, every control), the smallest bound (up to --bound) that finds it. \
+                With --controls-table: every control against every strategy (random-walk, pct3, \
+                pct10, pos, surw, urw, bounded at --bound), the median schedules and seconds to the \
+                first failure over seeds 1 to --seeds, each program capped at --schedules (and \
+                --time), as a Markdown table (docs/controls.md); with --control, that control's row \
+                only. With --throughput: each strategy \
+                runs --schedules schedules on each program on the real implementation; a table of \
                 schedules per second.
                 """)
         @OptionGroup var control: ControlOptions
@@ -101,6 +108,8 @@ extension RundownFuzzCommand {
         @Option(help: "At most this many schedules per program.") var schedules = 1_000_000
         @Option(help: "At most this many seconds per program (sampling strategies).") var time: Int?
         @Option(help: "The random seed of a sampling strategy.") var seed: UInt64 = 1
+        @Option(help: "The memory model: sc or weak (default: weak for the ordering controls, else sc).")
+        var memory: String?
         @Flag(help: "Find each control's minimal bound instead.") var minimal = false
         @Flag(help: "Every control against every strategy: docs/controls.md's by-strategy table.")
         var controlsTable = false
@@ -119,10 +128,8 @@ extension RundownFuzzCommand {
                 throw ValidationError(
                     "--minimal, --controls-table and --throughput are separate runs: give one of them")
             }
-            if (controlsTable || throughput) && control.control != nil {
-                throw ValidationError(
-                    "--control does not go with --\(controlsTable ? "controls-table" : "throughput") "
-                        + "(the table runs every control, the throughput the real implementation)")
+            if throughput && control.control != nil {
+                throw ValidationError("--control does not go with --throughput (it runs the real implementation)")
             }
             if (controlsTable || throughput) && strategy != "bounded" {
                 throw ValidationError(
@@ -138,9 +145,13 @@ extension RundownFuzzCommand {
                     control: try control.fault(), maxSchedules: schedules)
                 explore.seed = seed
                 explore.seconds = time.map(Double.init)
+                explore.memory = try memory.map(RundownFuzz.ExploreRundown.Memory.named)
                 if !files.isEmpty { try explore.use(files: files) }
                 if minimal { return explore.minimalBounds(progress: say).forEach(show) }
-                if controlsTable { return explore.controlsTable(seeds: seeds, progress: say).forEach(show) }
+                if controlsTable {
+                    let rows = control.control == nil ? RundownFault.controls : [explore.control]
+                    return explore.controlsTable(seeds: seeds, controls: rows, progress: say).forEach(show)
+                }
                 if throughput { return explore.throughput(progress: say).forEach(show) }
                 if try explore.run(progress: say, print: show) { throw ExitCode(1) }
             }

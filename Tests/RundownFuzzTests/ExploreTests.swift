@@ -88,6 +88,47 @@ struct ExploreTests {
         }
     }
 
+    @Test("explore-rundown under weak memory writes a WeakMemory input that replay fails with the control")
+    func weakFindingReplays() throws {
+        let root = FileManager.default.temporaryDirectory.path + "/explore-weak-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let control = RundownFault.relaxedCountPublication
+        var explore = RundownFuzz.ExploreRundown(
+            workspace: Workspace(root: root), source: .randomWalk, control: control, maxSchedules: 2_000)
+        #expect(explore.weakMemory(for: control) && !explore.weakMemory(for: .drainSubtractsWordDelta))
+        explore.memory = .weak
+        var lines: [String] = []
+        #expect(try explore.run(progress: { _ in }, print: { lines.append($0) }))
+        let prefix = "replay: ci/fuzz replay WeakMemory "
+        let replayLine = try #require(lines.first { $0.hasPrefix(prefix) }, "\(lines)")
+        let file = root + "/" + String(replayLine.dropFirst(prefix.count).split(separator: " ")[0])
+        let bytes = [UInt8](try #require(FileManager.default.contents(atPath: file)))
+        #expect(bytes.first == InputDecoder.weakMemoryFormatVersion)
+        let target = try FuzzTarget.named("WeakMemory")
+        for (fault, failures) in [(control, 1), (RundownFault.none, 0)] {
+            var replay = Replay(workspace: Workspace(root: root), target: target, control: fault)
+            replay.quiet = true
+            replay.twice = true
+            var verdicts: [String] = []
+            #expect(try replay.run(files: [file], stop: .current, print: { verdicts.append($0) }) == failures)
+            #expect(verdicts.first?.contains(failures == 1 ? "FAIL" : "PASS") == true, "\(fault): \(verdicts)")
+        }
+    }
+
+    @Test("explore-rundown's memory models: sc and weak; anything else is a usage error naming them")
+    func memoryNames() throws {
+        #expect(try RundownFuzz.ExploreRundown.Memory.named("weak") == .weak)
+        #expect(try RundownFuzz.ExploreRundown.Memory.named("sc") == .sc)
+        do {
+            _ = try RundownFuzz.ExploreRundown.Memory.named("tso")
+            Issue.record("'tso' was accepted")
+        } catch {
+            #expect(error.description.contains("'tso'"))
+            #expect(error.description.contains("sc (sequentially consistent), weak"))
+        }
+    }
+
     @Test("explore-rundown's tables: a cell is the median over the runs that found it, with k/n when some missed")
     func tableCells() {
         #expect(RundownFuzz.ExploreRundown.cell([(10, 0.5), (30, 1.5), (20, 1.0)], runs: 3) == "20 (1.000 s)")

@@ -14,7 +14,7 @@ struct RuntimeTests {
     static func failures(threads: Int, bound: Int, main: @escaping () -> Void) -> (names: Set<String>, runs: Int) {
         var names = Set<String>()
         let report = Exploration.bounded(
-            { schedule, log in
+            { schedule, _, log in
                 let outcome = Runtime.run(threads: threads, schedule: schedule, decisions: log, main: main)
                 if let failure = outcome.failure { names.insert(failure.name) }
                 return RuntimeOutcome(failure: nil, schedule: [], steps: outcome.steps, trace: [])

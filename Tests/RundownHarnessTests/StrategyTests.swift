@@ -35,7 +35,7 @@ struct StrategyTests {
             print("\(name) \(strategy.name): first failure at schedule \(finding.schedule)")
         }
         let bounded = Exploration.bounded(
-            { program.run(schedule: $0, decisions: $1) }, bound: 2, maxSchedules: 200_000)
+            { program.run(schedule: $0, decisions: $2) }, bound: 2, maxSchedules: 200_000)
         let finding = try #require(bounded.finding, "bounded search (2 preemptions) missed \(name)")
         #expect(program.run(schedule: finding.bytes).failure == finding.failure)
     }
@@ -85,11 +85,11 @@ struct StrategyTests {
     @Test("CS/reorder_3 needs one preemption: the bounded search with bound 0 explores all and finds nothing")
     func minimalBound() throws {
         let program = try #require(BenchmarkProgram.named("CS/reorder_3"))
-        let none = Exploration.bounded({ program.run(schedule: $0, decisions: $1) }, bound: 0, maxSchedules: 100_000)
+        let none = Exploration.bounded({ program.run(schedule: $0, decisions: $2) }, bound: 0, maxSchedules: 100_000)
         #expect(
             none.exhausted && none.finding == nil,
             "bound 0: \(none.schedules) schedules, \(String(describing: none.finding))")
-        let one = Exploration.bounded({ program.run(schedule: $0, decisions: $1) }, bound: 1, maxSchedules: 100_000)
+        let one = Exploration.bounded({ program.run(schedule: $0, decisions: $2) }, bound: 1, maxSchedules: 100_000)
         #expect(one.finding != nil, "bound 1: \(one.schedules) schedules without a failure")
     }
 

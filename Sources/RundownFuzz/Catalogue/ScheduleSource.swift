@@ -64,7 +64,7 @@ package enum ScheduleSource: Sendable, Equatable, CustomStringConvertible {
     ) -> Exploration.Report {
         if case let .bounded(bound) = self {
             return Exploration.bounded(
-                { program.run(schedule: $0, decisions: $1) }, bound: bound, maxSchedules: schedules, seconds: seconds,
+                { program.run(schedule: $0, decisions: $2) }, bound: bound, maxSchedules: schedules, seconds: seconds,
                 progress: progress)
         }
         return Exploration.sample(

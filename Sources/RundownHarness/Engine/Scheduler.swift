@@ -82,8 +82,11 @@ final class Scheduler {
     /// about conflicts read it; ``PendingAccess/unknown`` where the point names no object).
     var pending: [PendingAccess] = []
     /// When set, the strategy makes every decision instead of the schedule bytes, and the bytes
-    /// a replay needs to repeat the run collect in ``produced``.
-    var strategy: (any ScheduleStrategy)?
+    /// a replay needs to repeat the run collect in ``produced``; in a weak-memory run it makes
+    /// the reads-from choices too (their bytes collect in the model's ``MemoryModel/produced``).
+    var strategy: (any ScheduleStrategy)? {
+        didSet { weakMemory.strategy = strategy }
+    }
     /// The schedule bytes of the run so far, when a strategy decides (one byte per decision).
     var produced: [UInt8] = []
     /// The runnable threads of the choice in progress (reused: a choice allocates nothing).

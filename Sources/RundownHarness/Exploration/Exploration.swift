@@ -9,6 +9,9 @@ package enum Exploration {
         package var failure: Failure
         /// The schedule bytes that replay the failing run.
         package var bytes: [UInt8]
+        /// The reads-from bytes that replay it (a weak-memory run); nil for a sequentially
+        /// consistent run.
+        package var readsFrom: [UInt8]?
     }
 
     /// What an exploration did.
@@ -40,7 +43,8 @@ package enum Exploration {
             if let failure = outcome.failure {
                 return Report(
                     schedules: schedules,
-                    finding: Finding(schedule: schedules, failure: failure, bytes: outcome.schedule),
+                    finding: Finding(
+                        schedule: schedules, failure: failure, bytes: outcome.schedule, readsFrom: outcome.readsFrom),
                     seconds: meter.elapsed, exhausted: false)
             }
             meter.tick(schedules)
@@ -48,28 +52,34 @@ package enum Exploration {
         return Report(schedules: schedules, finding: nil, seconds: meter.elapsed, exhausted: false)
     }
 
-    /// Runs every schedule of `run` with at most `bound` preemptions (``BoundedSearch``) until
-    /// the first failure, `maxSchedules` schedules or `seconds` seconds.
+    /// Runs every schedule of `run` with at most `bound` preemptions (``BoundedSearch``; in a
+    /// weak-memory run stale reads count too) until the first failure, `maxSchedules` schedules
+    /// or `seconds` seconds. `run` takes the schedule and reads-from streams (a sequentially
+    /// consistent run makes no reads-from choice, so its stream stays empty) and the log to
+    /// record its decisions in.
     package static func bounded(
-        _ run: (_ schedule: [UInt8], _ decisions: DecisionLog) -> RuntimeOutcome, bound: Int, maxSchedules: Int,
-        seconds: Double? = nil, progress: Progress? = nil
+        _ run: (_ schedule: [UInt8], _ readsFrom: [UInt8], _ decisions: DecisionLog) -> RuntimeOutcome, bound: Int,
+        maxSchedules: Int, seconds: Double? = nil, progress: Progress? = nil
     ) -> Report {
         var meter = Meter(seconds: seconds, progress: progress)
         var search = BoundedSearch(bound: bound)
         var last: [DecisionLog.Decision]?
         var schedules = 0
-        while let (schedule, _) = search.next(after: last) {
+        while let (schedule, readsFrom) = search.next(after: last) {
             if schedules >= maxSchedules || meter.expired {
                 return Report(schedules: schedules, finding: nil, seconds: meter.elapsed, exhausted: false)
             }
             let log = DecisionLog()
-            let outcome = run(schedule, log)
+            let outcome = run(schedule, readsFrom, log)
             schedules += 1
             if let failure = outcome.failure {
-                let bytes = log.decisions.filter { $0.stream == .schedule }.map { UInt8($0.position) }
-                return Report(
-                    schedules: schedules, finding: Finding(schedule: schedules, failure: failure, bytes: bytes),
-                    seconds: meter.elapsed, exhausted: false)
+                func bytes(_ stream: DecisionLog.Stream) -> [UInt8] {
+                    log.decisions.filter { $0.stream == stream }.map { UInt8($0.position) }
+                }
+                let finding = Finding(
+                    schedule: schedules, failure: failure, bytes: bytes(.schedule),
+                    readsFrom: outcome.readsFrom.map { _ in bytes(.readsFrom) })
+                return Report(schedules: schedules, finding: finding, seconds: meter.elapsed, exhausted: false)
             }
             last = log.decisions
             meter.tick(schedules)

@@ -10,6 +10,17 @@ package enum RundownSmallSet {
     package struct Member: Sendable {
         package let name: String
         package let input: [UInt8]
+
+        /// The input that replays `finding`: an Interleavings input, or for a weak-memory run a
+        /// WeakMemory one (format version 2) with its reads-from bytes; nil when those are more
+        /// than the format's 255. Trailing zeros are left out: a load past the end of the stream
+        /// reads the newest store, as a 0 does.
+        package func input(replaying finding: Exploration.Finding) -> [UInt8]? {
+            guard var readsFrom = finding.readsFrom else { return input + finding.bytes }
+            while readsFrom.last == 0 { readsFrom.removeLast() }
+            guard readsFrom.count <= 255 else { return nil }
+            return InputEncoding.addingReadsFrom(readsFrom, to: input) + finding.bytes
+        }
     }
 
     package static let members: [Member] = RefKind.allCases.flatMap { kind in
@@ -35,41 +46,56 @@ package enum RundownSmallSet {
     }
 
     /// Every schedule of `member` with at most `bound` preemptions, under `fault`, until the
-    /// first failure or `maxSchedules`. A finding's bytes, appended to `member.input`, are an
-    /// Interleavings input that replays it.
+    /// first failure or `maxSchedules`; with `weakMemory`, under the weak-memory model, stale
+    /// reads counted against the bound (``BoundedSearch``). `member.input(replaying:)` is the
+    /// input that replays a finding.
     package static func explore(
-        _ member: Member, bound: Int, fault: RundownFault, maxSchedules: Int, progress: Exploration.Progress? = nil
+        _ member: Member, bound: Int, fault: RundownFault, maxSchedules: Int, weakMemory: Bool = false,
+        progress: Exploration.Progress? = nil
     ) -> Exploration.Report {
         let program = program(of: member)
         return Exploration.bounded(
-            { schedule, log in
-                OneRunAtATime.run {
-                    let runner = Runner.shared
-                    runner.reset(program: program, mode: .interleavings)
-                    let outcome = runner.run(schedule: schedule, fault: fault, feedsCounters: false, decisions: log)
-                    return RuntimeOutcome(failure: outcome.failure, schedule: schedule, steps: outcome.steps, trace: [])
+            { schedule, readsFrom, log in
+                run(program, weakMemory: weakMemory) { runner in
+                    runner.run(
+                        schedule: schedule, readsFrom: weakMemory ? readsFrom : nil, fault: fault, feedsCounters: false,
+                        decisions: log)
                 }
             }, bound: bound, maxSchedules: maxSchedules, progress: progress)
     }
 
     /// Samples schedules of `member` from `strategy` under `fault` until the first failure,
-    /// `maxSchedules` schedules or `seconds` seconds. A finding's bytes, appended to
-    /// `member.input`, are an Interleavings input that replays it.
+    /// `maxSchedules` schedules or `seconds` seconds; with `weakMemory`, under the weak-memory
+    /// model, the strategy making the reads-from choices too. `member.input(replaying:)` is the
+    /// input that replays a finding.
     package static func sample(
         _ member: Member, strategy: any ScheduleStrategy, fault: RundownFault, maxSchedules: Int,
-        seconds: Double? = nil, progress: Exploration.Progress? = nil
+        weakMemory: Bool = false, seconds: Double? = nil, progress: Exploration.Progress? = nil
     ) -> Exploration.Report {
         let program = program(of: member)
         return Exploration.sample(
             { strategy in
-                OneRunAtATime.run {
-                    let runner = Runner.shared
-                    runner.reset(program: program, mode: .interleavings)
-                    let outcome = runner.run(schedule: [], fault: fault, feedsCounters: false, strategy: strategy)
-                    return RuntimeOutcome(
-                        failure: outcome.failure, schedule: outcome.produced, steps: outcome.steps, trace: [])
+                run(program, weakMemory: weakMemory) { runner in
+                    runner.run(
+                        schedule: [], readsFrom: weakMemory ? [] : nil, fault: fault, feedsCounters: false,
+                        strategy: strategy)
                 }
             }, strategy: strategy, maxSchedules: maxSchedules, seconds: seconds, progress: progress)
+    }
+
+    /// One run of `program` by `body` on the shared runner, in the Interleavings or WeakMemory
+    /// target's mode, as an exploration sees it.
+    private static func run(
+        _ program: Program, weakMemory: Bool, _ body: (Runner) -> Runner.RunOutcome
+    ) -> RuntimeOutcome {
+        OneRunAtATime.run {
+            let runner = Runner.shared
+            runner.reset(program: program, mode: weakMemory ? .weakMemory : .interleavings)
+            let outcome = body(runner)
+            return RuntimeOutcome(
+                failure: outcome.failure, schedule: outcome.produced, steps: outcome.steps, trace: [],
+                readsFrom: outcome.producedReadsFrom)
+        }
     }
 
     /// A member made of an Interleavings input: its program, without its schedule bytes; nil if
@@ -82,11 +108,12 @@ package enum RundownSmallSet {
     /// The smallest preemption bound (up to `maxBound`) at which some member fails under
     /// `fault`: the bound, the member and the report; nil if none does.
     package static func minimalBound(
-        for fault: RundownFault, maxBound: Int, maxSchedules: Int
+        for fault: RundownFault, maxBound: Int, maxSchedules: Int, weakMemory: Bool = false
     ) -> (bound: Int, member: Member, report: Exploration.Report)? {
         for bound in 0...maxBound {
             for member in members {
-                let report = explore(member, bound: bound, fault: fault, maxSchedules: maxSchedules)
+                let report = explore(
+                    member, bound: bound, fault: fault, maxSchedules: maxSchedules, weakMemory: weakMemory)
                 if report.finding != nil { return (bound, member, report) }
             }
         }

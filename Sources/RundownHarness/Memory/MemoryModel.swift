@@ -8,8 +8,8 @@ import Synchronization
 /// releases, carried along a release sequence by read-modify-writes). Every logical thread keeps
 /// a vector clock. A load may read any store in the history that coherence allows: not older
 /// than a store the thread itself read or wrote there, nor than one any access ordered before
-/// the load (by happens-before) read or wrote. Which one comes from the reads-from stream, as a
-/// distance from the newest: 0, and a stream that has run out, mean the newest, which is the
+/// the load (by happens-before) read or wrote. Which one comes from the reads-from stream (or
+/// the run's schedule strategy, when one decides), as a distance from the newest: 0, and a stream that has run out, mean the newest, which is the
 /// sequentially consistent behaviour. Read-modify-writes always read the newest store. A plain
 /// store may likewise take its place behind newer stores in the modification order (never
 /// before a store its thread has seen, nor between a read-modify-write and the store it read):
@@ -89,6 +89,11 @@ final class MemoryModel {
     var labeller: (UInt) -> LocationLabel = { _ in .variable(0) }
     /// Where the reads-from decisions are recorded, when someone enumerates them.
     var decisions: DecisionLog?
+    /// When set, the strategy makes every reads-from choice instead of the stream, and the
+    /// bytes that replay them collect in ``produced``.
+    var strategy: (any ScheduleStrategy)?
+    /// The reads-from bytes of the run so far, when a strategy decides (one byte per choice).
+    private(set) var produced: [UInt8] = []
 
     private static let placeholder = Store(
         value: 0, thread: -1, epoch: 0, key: 0, serial: 0, kind: .store, isUpdate: false, releaseClock: nil)
@@ -107,6 +112,7 @@ final class MemoryModel {
         // ever read, so a new location needs no clearing (see `location`).
         seenCounts.removeAll(keepingCapacity: true)
         self.readsFrom = ScheduleBytes(readsFrom)
+        produced.removeAll(keepingCapacity: true)
         lastReadWasStale.removeAll(keepingCapacity: true)
         lastReadWasStale.append(contentsOf: repeatElement(false, count: threads))
         self.labeller = labeller
@@ -247,11 +253,21 @@ final class MemoryModel {
         seenCounts[list] = count + 1
     }
 
-    /// A choice among `choices` options from the reads-from stream (0: the newest).
+    /// A choice among `choices` options from the reads-from stream or the strategy (0: the
+    /// newest). A strategy's choice is recorded as its own byte (fewer than 256 options: byte
+    /// mod choices gives it back).
     @inline(__always)
     private func choose(among choices: Int) -> Int {
         guard choices > 1 else { return 0 }
-        let behind = readsFrom.next().map { Int($0) % choices } ?? 0
+        let behind: Int
+        if let strategy {
+            behind = strategy.chooseReadsFrom(below: choices)
+            precondition(
+                (0..<choices).contains(behind), "the \(strategy.name) strategy chose \(behind) of \(choices) stores")
+            produced.append(UInt8(behind))
+        } else {
+            behind = readsFrom.next().map { Int($0) % choices } ?? 0
+        }
         decisions?.record(.readsFrom, arity: choices, position: behind, defaultPosition: 0)
         return behind
     }

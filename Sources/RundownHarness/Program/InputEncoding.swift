@@ -27,6 +27,17 @@ package enum InputEncoding {
             + program + readsFrom + schedule
     }
 
+    /// `input`, a version-1 input's header and program (no schedule bytes), as a version-2 input
+    /// with the reads-from stream `readsFrom` (at most 255 bytes): the same program for the
+    /// weak-memory target, schedule bytes to follow.
+    package static func addingReadsFrom(_ readsFrom: [UInt8], to input: [UInt8]) -> [UInt8] {
+        precondition(input.count >= 4 && input[0] == InputDecoder.formatVersion && readsFrom.count <= 255)
+        // The length byte says what the program has (a file may claim more bytes than it holds).
+        let program = input[4...]
+        return [InputDecoder.weakMemoryFormatVersion, input[1], input[2], UInt8(program.count), UInt8(readsFrom.count)]
+            + program + readsFrom
+    }
+
     /// A program byte: logical thread `thread` (0...7), operation kind `kind` (0...7), argument 0...3.
     package static func operation(thread: Int, kind: Int, argument: Int = 0) -> UInt8 {
         precondition((0...7).contains(thread) && (0...7).contains(kind) && (0...3).contains(argument))

@@ -67,6 +67,9 @@ package final class Runner {
         package var steps: Int
         /// The schedule bytes that replay the run (a strategy's decisions, when one decided).
         package var produced: [UInt8]
+        /// The reads-from bytes that replay the run (a strategy's choices, when one decided);
+        /// nil for a sequentially consistent run.
+        package var producedReadsFrom: [UInt8]?
     }
 
     /// Runs the program with `schedule`, the library switched to `fault`; with a reads-from
@@ -113,7 +116,8 @@ package final class Runner {
         }
         return RunOutcome(
             failure: failure, trace: scheduler.trace, steps: scheduler.steps,
-            produced: strategy == nil ? schedule : scheduler.produced)
+            produced: strategy == nil ? schedule : scheduler.produced,
+            producedReadsFrom: readsFrom.map { strategy == nil ? $0 : scheduler.weakMemory.produced })
     }
 
     /// The interceptor for misuse reports: judged against the model, then the run ends.

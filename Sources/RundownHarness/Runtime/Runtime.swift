@@ -122,7 +122,8 @@ package enum Runtime {
             return RuntimeOutcome(
                 failure: scheduler.failure, schedule: strategy == nil ? schedule : scheduler.produced,
                 steps: scheduler.steps,
-                trace: state.lines + (scheduler.failure.map { ["verdict: \($0)"] } ?? ["verdict: pass"]))
+                trace: state.lines + (scheduler.failure.map { ["verdict: \($0)"] } ?? ["verdict: pass"]),
+                readsFrom: readsFrom.map { strategy == nil ? $0 : scheduler.weakMemory.produced })
         }
     }
 }
@@ -142,6 +143,8 @@ package struct RuntimeOutcome: Sendable {
     package var steps: Int
     /// One line per operation when the run was traced (and the verdict), else only the verdict.
     package var trace: [String]
+    /// The reads-from bytes that replay the run; nil for a sequentially consistent run.
+    package var readsFrom: [UInt8]? = nil
 }
 
 /// The bookkeeping of the runtime run in progress: spawned bodies, object names, the trace.

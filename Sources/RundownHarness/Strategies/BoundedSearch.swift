@@ -3,8 +3,16 @@
 /// replays a prefix of choices as bytes and then takes the defaults, which never preempt).
 ///
 /// A preemption is a decision where the thread that reached the point could have gone on and
-/// another thread was chosen; switching at a block or at a thread's end is free. Data choices
-/// (which CPU slot a lookup answers, which store a load reads) are enumerated in full.
+/// another thread was chosen; switching at a block or at a thread's end is free. Which CPU slot
+/// a lookup answers is enumerated in full, for free.
+///
+/// In the weak-memory mode a reads-from choice other than the newest store (a stale read, or a
+/// store placed behind a newer one) counts against the bound like a preemption: the bound is
+/// on deviations from a sequentially consistent run without preemptions. Left free, every load
+/// with a choice would multiply the runs within any bound (a run of the small set makes dozens),
+/// and a capped depth-first search would spend its budget on the last loads' choices without
+/// reaching the preemptions; counted, bound 0 is the one sequentially consistent default run,
+/// and a bug that needs one stale read and two preemptions is found at bound 3.
 package struct BoundedSearch {
     package let bound: Int
     private var path: [DecisionLog.Decision] = []
@@ -16,9 +24,15 @@ package struct BoundedSearch {
         self.bound = bound
     }
 
-    /// How many preemptions `decisions` make.
+    /// Whether taking an option of `decision` other than its default counts against the bound:
+    /// a preemptable thread choice, or a reads-from choice.
+    static func counts(_ decision: DecisionLog.Decision) -> Bool {
+        decision.preemptable || decision.stream == .readsFrom
+    }
+
+    /// How many of `decisions` count against the bound: preemptions and stale reads-from choices.
     package static func preemptions(in decisions: some Sequence<DecisionLog.Decision>) -> Int {
-        decisions.reduce(0) { $0 + ($1.preemptable && $1.position != $1.defaultPosition ? 1 : 0) }
+        decisions.reduce(0) { $0 + (counts($1) && $1.position != $1.defaultPosition ? 1 : 0) }
     }
 
     /// The streams for the next run, given the decisions of the run just made (nil before the
@@ -32,8 +46,8 @@ package struct BoundedSearch {
         while let last = path.last {
             let used = BoundedSearch.preemptions(in: path.dropLast())
             let tried = (last.position - last.defaultPosition + last.arity) % last.arity
-            // Every other option of a preemptable decision is a preemption; of any other, free.
-            let affordable = !last.preemptable || used < bound
+            // Every other option of a decision that counts costs one; of any other, nothing.
+            let affordable = !BoundedSearch.counts(last) || used < bound
             if tried < last.arity - 1 && affordable {
                 path[path.count - 1].position = (last.position + 1) % last.arity
                 break

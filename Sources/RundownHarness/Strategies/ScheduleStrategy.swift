@@ -35,9 +35,11 @@ package struct DecisionPoint {
     package var pending: [PendingAccess]
 }
 
-/// A schedule source: decides every choice of a controlled run instead of the schedule bytes.
-/// The scheduler records each decision as the byte that replays it (the chosen thread's
-/// position among the runnable ones), so any run a strategy makes is an ordinary input.
+/// A schedule source: decides every choice of a controlled run instead of the schedule bytes
+/// (and, in the weak-memory mode, instead of the reads-from bytes). The scheduler records each
+/// decision as the byte that replays it (the chosen thread's position among the runnable ones;
+/// a reads-from choice's distance from the newest store), so any run a strategy makes is an
+/// ordinary input.
 package protocol ScheduleStrategy: AnyObject {
     /// A short name for reports ("random-walk", "pct3", ...).
     var name: String { get }
@@ -47,6 +49,9 @@ package protocol ScheduleStrategy: AnyObject {
     func chooseThread(_ point: DecisionPoint) -> Int
     /// A data choice with `arity` options (which CPU slot a lookup answers): a number below it.
     func chooseValue(below arity: Int) -> Int
+    /// A weak-memory choice with `choices` options (2 or more): how many stores older than the
+    /// newest a load reads, or how far behind the newest a store is placed; 0 is the newest.
+    func chooseReadsFrom(below choices: Int) -> Int
     /// Called after each run with the number of scheduling points it made.
     func endRun(steps: Int)
     /// Called when thread `parent` has created thread `child` (after the spawn's scheduling
@@ -55,6 +60,17 @@ package protocol ScheduleStrategy: AnyObject {
 }
 
 extension ScheduleStrategy {
+    /// The newest store with probability 1/2, otherwise one of the older ones, uniformly (drawn
+    /// with ``chooseValue(below:)``, from the strategy's own seeded generator). Stale reads are
+    /// what find an ordering bug, so every older store stays likely (with two options this is
+    /// the uniform choice random bytes make); but a load may have up to 8 options, and uniform
+    /// choices would then read stale 7 times in 8, so a run would rarely keep the newest value
+    /// on the loads around the one that matters, and a spinning load would take longer to see
+    /// the store it waits for.
+    package func chooseReadsFrom(below choices: Int) -> Int {
+        chooseValue(below: 2) == 0 ? 0 : 1 + chooseValue(below: choices - 1)
+    }
+
     package func endRun(steps: Int) {}
     package func spawned(_ child: Int, by parent: Int) {}
 }
