@@ -76,6 +76,27 @@ struct EngineTests {
         #expect(Harness.run(bytes, mode: .interleavings, feedsCounters: false).failure == nil)
     }
 
+    @Test("a release that drains a wait block no wait published is a named wait-block-lifetime finding, not a crash")
+    func strayWaitBlock() {
+        // The finding `explore-rundown --control acquire-ignores-active --strategy pct3 --seed 1
+        // --memory sc Corpus/WeakMemoryControls/relaxed-acquire` wrote. The owner's wait on the
+        // cache-aware r1 found nothing outstanding and stored run-down (1) into every slot; before
+        // it returns, T2's acquire r1 x4 adds 8 to slot 1 (1 + 8 = 9), and its release reads 9 as a
+        // wait block's marker and drains "the block" at address 8. Before the check this run died
+        // of SIGSEGV in ControlledPlatform.wrappingAdd.
+        let bytes: [UInt8] = [
+            1, 26, 2, 7, 254, 254, 207, 253, 37, 73, 111, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1,
+        ]
+        let failure = Harness.run(bytes, mode: .interleavings, fault: .acquireIgnoresActive, feedsCounters: false)
+            .failure
+        #expect(
+            failure?.description
+                == "WAIT-BLOCK LIFETIME: T2 (release r1 x4) wrote into a wait block at 0x8 that no wait in progress"
+                + " published (add): the rundown word it read held no live block's marker")
+        #expect(Harness.run(bytes, mode: .interleavings, feedsCounters: false).failure == nil)
+    }
+
     @Test("the step bound turns a run that never ends into a named livelock")
     func livelock() throws {
         let outcome = Harness.run(busy, mode: .interleavings, stepBound: 10)

@@ -214,4 +214,20 @@ struct RundownBoundedTests {
                 "\(strategy.name) fails the real implementation")
         }
     }
+
+    @Test("a member made of a file whose length byte runs past its end replays its findings on its own program")
+    func memberOfShortFile() throws {
+        // Corpus/WeakMemoryControls/relaxed-acquire: its length byte says 10 program bytes, 7
+        // follow. Appended schedule bytes must not become program bytes on replay.
+        let file: [UInt8] = [1, 26, 2, 10, 254, 254, 207, 253, 37, 73, 111]
+        let member = try #require(RundownSmallSet.member(named: "relaxed-acquire", input: file))
+        let report = RundownSmallSet.sample(
+            member, strategy: PCT(depth: 3, seed: 1), fault: .acquireIgnoresActive, maxSchedules: 100)
+        let finding = try #require(report.finding)
+        let bytes = try #require(member.input(replaying: finding))
+        let replay = Harness.run(bytes, mode: .interleavings, fault: .acquireIgnoresActive, feedsCounters: false)
+        let replayed = try InputDecoder(mode: .interleavings).decodeInput(bytes).program
+        #expect(replayed.listing == RundownSmallSet.program(of: member).listing)
+        #expect(replay.failure == finding.failure)
+    }
 }

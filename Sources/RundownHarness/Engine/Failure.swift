@@ -19,8 +19,9 @@ package enum Failure: Equatable, Sendable, CustomStringConvertible {
     /// usage before the run and after.
     case leak(before: PoolUsage, after: PoolUsage)
     /// Thread `thread` accessed `owner`'s stack outside a wait block that `owner` had published
-    /// and whose wait had not returned (see ``WaitBlockLifetime``).
-    case waitBlockLifetime(thread: Int, owner: Int, what: String)
+    /// and whose wait had not returned, or (`owner` nil) drained a wait block that no wait
+    /// published (see ``WaitBlockLifetime``).
+    case waitBlockLifetime(thread: Int, owner: Int?, what: String)
     /// Weak-memory mode: two accesses to plain memory (a protected object, a wait block) that
     /// happens-before does not order (see ``PlainMemoryOracle``).
     case unordered(thread: Int, what: String)

@@ -331,11 +331,15 @@ final class Scheduler {
     }
 
     /// Fails the run if the calling thread may not touch `address` now (another thread's stack
-    /// outside a live wait block: see ``WaitBlockLifetime``).
+    /// outside a live wait block, or a release's wait-block operation on no live block: see
+    /// ``WaitBlockLifetime``).
     @inline(__always)
     func checkAccess(_ kind: PointKind, at address: UInt) {
         if let owner = lifetime.illegalOwner(of: address, accessedBy: current) {
             fail(lifetime.failure(address: address, accessedBy: current, kind: kind, owner: owner))
+        }
+        if lifetime.isStrayBlockAccess(kind, at: address, by: current) {
+            fail(lifetime.strayBlockFailure(address: address, accessedBy: current, kind: kind))
         }
     }
 

@@ -99,10 +99,14 @@ package enum RundownSmallSet {
     }
 
     /// A member made of an Interleavings input: its program, without its schedule bytes; nil if
-    /// the decoder rejects it.
+    /// the decoder rejects it. The length byte is set to the program bytes there are: a length
+    /// past the end of the input would take the first bytes of a finding's schedule into the
+    /// program, and the finding would replay another program.
     package static func member(named name: String, input: [UInt8]) -> Member? {
         guard let decoded = try? InputDecoder(mode: .interleavings).decodeInput(input) else { return nil }
-        return Member(name: name, input: Array(input.prefix(input.count - decoded.schedule.count)))
+        var program = Array(input.prefix(input.count - decoded.schedule.count))
+        program[3] = UInt8(program.count - 4)
+        return Member(name: name, input: program)
     }
 
     /// The smallest preemption bound (up to `maxBound`) at which some member fails under

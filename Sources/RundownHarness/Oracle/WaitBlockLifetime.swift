@@ -88,6 +88,32 @@ struct WaitBlockLifetime {
         return nil
     }
 
+    /// Whether `thread`'s `kind` access at `address` is a release's wait-block operation on no
+    /// live block. A thread outside a wait touches a wait block only to drain the one whose
+    /// marker it read, which a wait in progress published; an address outside every published
+    /// block was never one (a control that adds to a run-down word, 1, makes it 1 + 2n, which
+    /// reads as a block at address 2n). Without this check the access faults the process. Waits
+    /// are not judged: a waiter prepares its own block before publishing it, and under
+    /// AddressSanitizer that block is in no fiber stack.
+    @inline(__always)
+    func isStrayBlockAccess(_ kind: PointKind, at address: UInt, by thread: Int) -> Bool {
+        guard kind == .add || kind == .resetEvent || kind == .signalEvent || kind == .waitEvent else { return false }
+        guard let call = calls[thread] else { return false }
+        if case .wait = call { return false }
+        return publishedOwner(of: address) == nil
+    }
+
+    /// The finding for `thread`'s `kind` access at `address`, a wait block no wait published
+    /// (``isStrayBlockAccess(_:at:by:)``).
+    func strayBlockFailure(address: UInt, accessedBy thread: Int, kind: PointKind) -> Failure {
+        let reads = kind == .load || kind == .waitEvent
+        let accessor = "T\(thread)" + (calls[thread].map { " (\($0))" } ?? "") + (reads ? " read" : " wrote into")
+        return .waitBlockLifetime(
+            thread: thread, owner: nil,
+            what: "\(accessor) a wait block at 0x\(String(address, radix: 16)) that no wait in progress published"
+                + " (\(kind)): the rundown word it read held no live block's marker")
+    }
+
     /// The finding for `thread`'s `kind` access at `address` on `owner`'s stack.
     func failure(address: UInt, accessedBy thread: Int, kind: PointKind, owner: Int) -> Failure {
         let reads = kind == .load || kind == .waitEvent
