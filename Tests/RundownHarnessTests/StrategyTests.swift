@@ -215,6 +215,25 @@ struct RundownBoundedTests {
         }
     }
 
+    @Test(
+        "every strategy and the bounded search find each fast-path control on the small set, and it replays",
+        arguments: RundownFault.controls.filter(\.needsFastPath))
+    func fastPathControls(control: RundownFault) throws {
+        // The small set's cache-aware members run on the fast path's model for these controls,
+        // as Harness.run does when it replays them; without it they are never found.
+        let member = try #require(RundownSmallSet.members.first { $0.name == "cacheAwareAllocated-1cpu" })
+        var reports = (StrategyTests.strategies(seed: 1) + [PCT(depth: 10, seed: 1)]).map { strategy in
+            (strategy.name, RundownSmallSet.sample(member, strategy: strategy, fault: control, maxSchedules: 2_000))
+        }
+        reports.append(("bounded3", RundownSmallSet.explore(member, bound: 3, fault: control, maxSchedules: 10_000)))
+        for (name, report) in reports {
+            let finding = try #require(report.finding, "\(name) missed \(control.rawValue)")
+            let replay = Harness.run(
+                member.input + finding.bytes, mode: .interleavings, fault: control, feedsCounters: false)
+            #expect(replay.failure == finding.failure, "\(name)")
+        }
+    }
+
     @Test("a member made of a file whose length byte runs past its end replays its findings on its own program")
     func memberOfShortFile() throws {
         // Corpus/WeakMemoryControls/relaxed-acquire: its length byte says 10 program bytes, 7

@@ -47,8 +47,9 @@ package enum RundownSmallSet {
 
     /// Every schedule of `member` with at most `bound` preemptions, under `fault`, until the
     /// first failure or `maxSchedules`; with `weakMemory`, under the weak-memory model, stale
-    /// reads counted against the bound (``BoundedSearch``). `member.input(replaying:)` is the
-    /// input that replays a finding.
+    /// reads counted against the bound (``BoundedSearch``). A fast-path control runs on the fast
+    /// path's model, as ``Harness/run(_:mode:fault:feedsCounters:stepBound:fastPath:)`` replays
+    /// it. `member.input(replaying:)` is the input that replays a finding.
     package static func explore(
         _ member: Member, bound: Int, fault: RundownFault, maxSchedules: Int, weakMemory: Bool = false,
         progress: Exploration.Progress? = nil
@@ -59,15 +60,16 @@ package enum RundownSmallSet {
                 run(program, weakMemory: weakMemory) { runner in
                     runner.run(
                         schedule: schedule, readsFrom: weakMemory ? readsFrom : nil, fault: fault, feedsCounters: false,
-                        decisions: log)
+                        decisions: log, fastPath: fault.needsFastPath)
                 }
             }, bound: bound, maxSchedules: maxSchedules, progress: progress)
     }
 
     /// Samples schedules of `member` from `strategy` under `fault` until the first failure,
     /// `maxSchedules` schedules or `seconds` seconds; with `weakMemory`, under the weak-memory
-    /// model, the strategy making the reads-from choices too. `member.input(replaying:)` is the
-    /// input that replays a finding.
+    /// model, the strategy making the reads-from choices too; a fast-path control on the fast
+    /// path's model (as in ``explore(_:bound:fault:maxSchedules:weakMemory:progress:)``).
+    /// `member.input(replaying:)` is the input that replays a finding.
     package static func sample(
         _ member: Member, strategy: any ScheduleStrategy, fault: RundownFault, maxSchedules: Int,
         weakMemory: Bool = false, seconds: Double? = nil, progress: Exploration.Progress? = nil
@@ -78,7 +80,7 @@ package enum RundownSmallSet {
                 run(program, weakMemory: weakMemory) { runner in
                     runner.run(
                         schedule: [], readsFrom: weakMemory ? [] : nil, fault: fault, feedsCounters: false,
-                        strategy: strategy)
+                        strategy: strategy, fastPath: fault.needsFastPath)
                 }
             }, strategy: strategy, maxSchedules: maxSchedules, seconds: seconds, progress: progress)
     }
