@@ -15,18 +15,6 @@ let quick = BenchOptions.parse(Array(CommandLine.arguments.dropFirst())).quick
 let pairsPerRun = quick ? 2_000_000 : 20_000_000
 let runs = quick ? 3 : 7
 
-/// Median wall-clock seconds of `runs` executions of `body`.
-func medianSeconds(_ body: () -> Void) -> Double {
-    var samples: [Double] = []
-    for _ in 0..<runs {
-        let start = ContinuousClock.now
-        body()
-        let elapsed = ContinuousClock.now - start
-        samples.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-    }
-    return samples.sorted()[samples.count / 2]
-}
-
 // MARK: - The contenders
 
 /// Anything with an acquire/release pair. The loops are generic over it and specialised per
@@ -122,30 +110,65 @@ func nsPerPairInTurns(_ timers: [() -> Double]) -> [Double] {
     return samples.map { $0.sorted()[$0.count / 2] / Double(pairsPerRun) * 1e9 }
 }
 
-/// Aggregate pairs per second with `threads` threads, each pinned to its own CPU where possible.
-func pairsPerSecond<C: Contender>(threads: Int, _ contender: C) -> Double {
-    let perThread = pairsPerRun / 2
-    let seconds = medianSeconds {
-        let ready = DispatchGroup()
-        let done = DispatchGroup()
-        let go = DispatchSemaphore(value: 0)
-        for index in 0..<threads {
-            ready.enter()
-            done.enter()
-            let thread = Thread {
-                pin(to: index)
-                ready.leave()
-                go.wait()
-                loop(perThread, contender)
-                done.leave()
-            }
-            thread.start()
+/// Seconds of one run of `pairsPerRun / 2` pairs on each of `threads` threads, each pinned to its
+/// own CPU where possible: from the moment every thread is running to the moment the last one
+/// finishes. The threads meet at a spinning barrier and each reads the clock there, so the time
+/// a sleeping CPU takes to wake up (milliseconds on a virtual machine, against loops of about
+/// 15 ms) is not timed as if the threads ran one after the other.
+func spanSeconds<C: Contender>(threads: Int, _ contender: C) -> Double {
+    let arrived = Atomic<Int>(0)
+    let times = TimeSpans(count: threads)
+    let done = DispatchGroup()
+    for index in 0..<threads {
+        done.enter()
+        let thread = Thread {
+            pin(to: index)
+            // Relaxed: the barrier orders no data, only when the loops start.
+            arrived.add(1, ordering: .relaxed)
+            while arrived.load(ordering: .relaxed) < threads {}
+            let start = ContinuousClock.now
+            loop(pairsPerRun / 2, contender)
+            times.record(index, start: start, end: ContinuousClock.now)
+            done.leave()
         }
-        ready.wait()
-        for _ in 0..<threads { go.signal() }
-        done.wait()
+        thread.start()
     }
-    return Double(perThread * threads) / seconds
+    done.wait()
+    return times.span
+}
+
+/// Aggregate pairs per second with `threads` threads: the median over `runs` runs.
+func pairsPerSecond<C: Contender>(threads: Int, _ contender: C) -> Double {
+    var samples: [Double] = []
+    for _ in 0..<runs { samples.append(spanSeconds(threads: threads, contender)) }
+    return Double(pairsPerRun / 2 * threads) / samples.sorted()[samples.count / 2]
+}
+
+/// Each thread's start and end of one timed run; read after every thread has left the group.
+final class TimeSpans: @unchecked Sendable {
+    private let lock = NSLock()
+    private var starts: [ContinuousClock.Instant]
+    private var ends: [ContinuousClock.Instant]
+
+    init(count: Int) {
+        starts = Array(repeating: .now, count: count)
+        ends = starts
+    }
+
+    func record(_ index: Int, start: ContinuousClock.Instant, end: ContinuousClock.Instant) {
+        lock.withLock {
+            starts[index] = start
+            ends[index] = end
+        }
+    }
+
+    /// Seconds from the first start to the last end.
+    var span: Double {
+        lock.withLock {
+            let elapsed = ends.max()! - starts.min()!
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        }
+    }
 }
 
 // MARK: - The table
