@@ -76,16 +76,7 @@ struct ExploreTests {
         let replayLine = try #require(lines.first { $0.hasPrefix(prefix) })
         #expect(replayLine.hasSuffix(" --control \(control.rawValue)"))
         let file = root + "/" + String(replayLine.dropFirst(prefix.count).split(separator: " ")[0])
-        let target = try FuzzTarget.named("Interleavings")
-        for (fault, failures) in [(control, 1), (RundownFault.none, 0)] {
-            // `ci/fuzz replay Interleavings FILE [--control C]`, twice to check it is deterministic.
-            var replay = Replay(workspace: Workspace(root: root), target: target, control: fault)
-            replay.quiet = true
-            replay.twice = true
-            var verdicts: [String] = []
-            #expect(try replay.run(files: [file], stop: .current, print: { verdicts.append($0) }) == failures)
-            #expect(verdicts.first?.contains(failures == 1 ? "FAIL" : "PASS") == true, "\(fault): \(verdicts)")
-        }
+        try expectReplayFailsOnlyWith(control, file: file, root: root, target: "Interleavings")
     }
 
     @Test("explore-rundown under weak memory writes a WeakMemory input that replay fails with the control")
@@ -105,15 +96,7 @@ struct ExploreTests {
         let file = root + "/" + String(replayLine.dropFirst(prefix.count).split(separator: " ")[0])
         let bytes = [UInt8](try #require(FileManager.default.contents(atPath: file)))
         #expect(bytes.first == InputDecoder.weakMemoryFormatVersion)
-        let target = try FuzzTarget.named("WeakMemory")
-        for (fault, failures) in [(control, 1), (RundownFault.none, 0)] {
-            var replay = Replay(workspace: Workspace(root: root), target: target, control: fault)
-            replay.quiet = true
-            replay.twice = true
-            var verdicts: [String] = []
-            #expect(try replay.run(files: [file], stop: .current, print: { verdicts.append($0) }) == failures)
-            #expect(verdicts.first?.contains(failures == 1 ? "FAIL" : "PASS") == true, "\(fault): \(verdicts)")
-        }
+        try expectReplayFailsOnlyWith(control, file: file, root: root, target: "WeakMemory")
     }
 
     @Test("explore-rundown's memory models: sc and weak; anything else is a usage error naming them")
@@ -134,5 +117,21 @@ struct ExploreTests {
         #expect(RundownFuzz.ExploreRundown.cell([(10, 0.5), (30, 1.5), (20, 1.0)], runs: 3) == "20 (1.000 s)")
         #expect(RundownFuzz.ExploreRundown.cell([(10, 0.5), (30, 1.5)], runs: 5) == "20 (1.000 s), 2/5")
         #expect(RundownFuzz.ExploreRundown.cell([], runs: 5) == "not found")
+    }
+
+    /// `ci/fuzz replay TARGET FILE [--control C]`, twice to check it is deterministic: the
+    /// finding fails with its control and passes on the real code.
+    private func expectReplayFailsOnlyWith(_ control: RundownFault, file: String, root: String, target name: String)
+        throws
+    {
+        let target = try FuzzTarget.named(name)
+        for (fault, failures) in [(control, 1), (RundownFault.none, 0)] {
+            var replay = Replay(workspace: Workspace(root: root), target: target, control: fault)
+            replay.quiet = true
+            replay.twice = true
+            var verdicts: [String] = []
+            #expect(try replay.run(files: [file], stop: .current, print: { verdicts.append($0) }) == failures)
+            #expect(verdicts.first?.contains(failures == 1 ? "FAIL" : "PASS") == true, "\(fault): \(verdicts)")
+        }
     }
 }

@@ -9,8 +9,8 @@ import Synchronization
 /// a vector clock. A load may read any store in the history that coherence allows: not older
 /// than a store the thread itself read or wrote there, nor than one any access ordered before
 /// the load (by happens-before) read or wrote. Which one comes from the reads-from stream (or
-/// the run's schedule strategy, when one decides), as a distance from the newest: 0, and a stream that has run out, mean the newest, which is the
-/// sequentially consistent behaviour. Read-modify-writes always read the newest store. A plain
+/// the run's schedule strategy, when one decides), as a distance from the newest: 0, and a
+/// stream that has run out, mean the newest, which is the sequentially consistent behaviour. Read-modify-writes always read the newest store. A plain
 /// store may likewise take its place behind newer stores in the modification order (never
 /// before a store its thread has seen, nor between a read-modify-write and the store it read):
 /// memory then keeps the newer value, as on a machine where the store lost the race.
